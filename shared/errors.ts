@@ -1,0 +1,72 @@
+/**
+ * The error catalogue: every code the API can answer with, its HTTP status and its text in
+ * Arabic (the default) and English. The seed codes AUTH_001…DOM_001 keep their original meaning.
+ * The database raises the same codes (see supabase/migrations), so one table serves both sides.
+ */
+
+export type Locale = 'ar' | 'en';
+
+interface CatalogueEntry {
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 428 | 429 | 500 | 502 | 503;
+  ar: string;
+  en: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // Seed codes (KWq8 backend brief).
+  AUTH_001: { status: 409, ar: 'البريد الإلكتروني مستخدم مسبقاً', en: 'This email address is already registered.' },
+  AUTH_002: { status: 401, ar: 'بيانات الدخول غير صحيحة', en: 'The sign-in details are not valid.' },
+  AUTH_003: { status: 401, ar: 'انتهت صلاحية الجلسة', en: 'Your session has expired. Please sign in again.' },
+  CREDIT_001: { status: 402, ar: 'رصيدك غير كافٍ', en: 'You do not have enough credits.' },
+  CREDIT_002: { status: 409, ar: 'تم الوصول للحد الأقصى', en: 'You have reached the limit for this action.' },
+  GEN_001: { status: 502, ar: 'فشل إنشاء الموقع', en: 'The site could not be generated.' },
+  PAY_001: { status: 402, ar: 'فشلت عملية الدفع', en: 'The payment failed.' },
+  DOM_001: { status: 409, ar: 'النطاق غير متاح', en: 'This domain is not available.' },
+
+  // Authentication and authorisation.
+  AUTH_004: { status: 401, ar: 'يجب تسجيل الدخول للمتابعة', en: 'You need to sign in to continue.' },
+  AUTH_005: { status: 403, ar: 'هذه الخدمة تتطلب حساباً مسجلاً', en: 'This requires a registered account.' },
+  AUTH_006: { status: 403, ar: 'ليست لديك صلاحية لهذا الإجراء', en: 'You are not allowed to do this.' },
+
+  // Credits and plans.
+  CREDIT_003: { status: 403, ar: 'هذه الميزة غير متاحة في باقتك الحالية', en: 'This feature is not included in your current plan.' },
+  CREDIT_004: { status: 400, ar: 'نوع الإجراء غير معروف', en: 'Unknown credit action.' },
+
+  // Requests.
+  REQ_001: { status: 400, ar: 'صيغة الطلب غير صحيحة', en: 'The request body is not valid JSON.' },
+  REQ_002: { status: 413, ar: 'حجم الطلب أكبر من المسموح', en: 'The request body is too large.' },
+  REQ_003: { status: 415, ar: 'نوع المحتوى غير مدعوم، استخدم JSON', en: 'Unsupported content type; send application/json.' },
+  REQ_004: { status: 422, ar: 'بعض البيانات المدخلة غير صحيحة', en: 'Some of the submitted data is not valid.' },
+  REQ_005: { status: 428, ar: 'مفتاح عدم التكرار مطلوب لهذا الطلب', en: 'This request needs an Idempotency-Key header.' },
+  REQ_006: { status: 409, ar: 'تم استخدام مفتاح عدم التكرار لطلب مختلف', en: 'This Idempotency-Key was already used for a different request.' },
+  NOT_FOUND_001: { status: 404, ar: 'المسار المطلوب غير موجود', en: 'No such API route.' },
+  NOT_FOUND_002: { status: 404, ar: 'العنصر المطلوب غير موجود', en: 'The requested item was not found.' },
+
+  // Projects and bookings.
+  PROJ_001: { status: 409, ar: 'هذا الرابط المختصر مستخدم مسبقاً', en: 'This project address is already taken.' },
+  BOOK_001: { status: 409, ar: 'هذا الموعد لم يعد متاحاً', en: 'This time slot is no longer available.' },
+  BOOK_002: { status: 410, ar: 'انتهت مهلة حجز الموعد', en: 'The hold on this time slot has expired.' },
+
+  // Limits and service health.
+  RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },
+  SRV_001: { status: 500, ar: 'حدث خطأ غير متوقع، حاول مرة أخرى', en: 'Something went wrong. Please try again.' },
+  SRV_002: { status: 503, ar: 'الخدمة غير متاحة مؤقتاً، حاول بعد قليل', en: 'The service is temporarily unavailable. Please try again shortly.' },
+  SRV_003: { status: 502, ar: 'تعذر الاتصال بخدمة خارجية', en: 'An external service did not respond correctly.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}
+
+export function errorMessage(code: ErrorCode, locale: Locale): string {
+  return ERROR_CATALOGUE[code][locale];
+}
+
+/** The JSON body of every error response (DESIGN.md section 2). */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; fields?: string[] };
+}

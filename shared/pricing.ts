@@ -1,0 +1,66 @@
+/**
+ * Plans and credit costs: the one TypeScript copy of DESIGN.md section 3. The database holds the
+ * same rows (supabase/migrations seed them); tests/db proves the two copies agree.
+ * Money is integer fils (1 KWD = 1000 fils). Credits have at most one decimal place.
+ */
+
+export const CURRENCY = 'KWD' as const;
+export const FILS_PER_KWD = 1000;
+
+export const TIER_IDS = ['basic', 'pro', 'premium', 'enterprise'] as const;
+export type TierId = (typeof TIER_IDS)[number];
+
+export interface Tier {
+  id: TierId;
+  priceFils: number;
+  monthlyCredits: number;
+  dailyBonus: number;
+}
+
+export const TIERS: Record<TierId, Tier> = {
+  basic: { id: 'basic', priceFils: 23_000, monthlyCredits: 100, dailyBonus: 5 },
+  pro: { id: 'pro', priceFils: 38_000, monthlyCredits: 200, dailyBonus: 8 },
+  premium: { id: 'premium', priceFils: 59_000, monthlyCredits: 350, dailyBonus: 12 },
+  enterprise: { id: 'enterprise', priceFils: 75_000, monthlyCredits: 500, dailyBonus: 15 },
+};
+
+export const CREDIT_ACTIONS = [
+  'chat_message',
+  'simple_edit',
+  'component_generation',
+  'page_generation',
+  'template_customization',
+  'complex_feature',
+  'banana_image',
+  'database_setup',
+  'deployment',
+] as const;
+export type CreditAction = (typeof CREDIT_ACTIONS)[number];
+
+export interface CreditCost {
+  action: CreditAction;
+  credits: number;
+  /** Tiers allowed to use the action; null means every tier. */
+  tiers: readonly TierId[] | null;
+}
+
+export const CREDIT_COSTS: Record<CreditAction, CreditCost> = {
+  chat_message: { action: 'chat_message', credits: 1, tiers: null },
+  simple_edit: { action: 'simple_edit', credits: 0.5, tiers: null },
+  component_generation: { action: 'component_generation', credits: 2, tiers: null },
+  page_generation: { action: 'page_generation', credits: 3, tiers: null },
+  template_customization: { action: 'template_customization', credits: 2, tiers: null },
+  complex_feature: { action: 'complex_feature', credits: 4, tiers: null },
+  banana_image: { action: 'banana_image', credits: 2.5, tiers: ['premium', 'enterprise'] },
+  database_setup: { action: 'database_setup', credits: 2.5, tiers: null },
+  deployment: { action: 'deployment', credits: 1, tiers: null },
+};
+
+/** "23.000 د.ك" / "KWD 23.000": fils shown as KWD with the three decimals the currency uses. */
+export function formatKwd(fils: number, locale: 'ar' | 'en'): string {
+  if (!Number.isInteger(fils)) throw new TypeError('fils must be an integer');
+  const sign = fils < 0 ? '-' : '';
+  const abs = Math.abs(fils);
+  const amount = `${Math.floor(abs / FILS_PER_KWD)}.${String(abs % FILS_PER_KWD).padStart(3, '0')}`;
+  return locale === 'ar' ? `${sign}${amount} د.ك` : `${sign}KWD ${amount}`;
+}

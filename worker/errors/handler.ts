@@ -1,0 +1,64 @@
+/**
+ * Turns anything thrown in a request into the error body of DESIGN.md section 2, and wires zod
+ * validation failures into the same path. Unknown errors are logged and answered as SRV_001:
+ * the client never sees a stack trace or an internal message.
+ */
+import type { Context, ErrorHandler, NotFoundHandler, ValidationTargets } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { zValidator } from '@hono/zod-validator';
+import type * as z from 'zod';
+import { errorMessage, type ErrorBody, type ErrorCode } from '../../shared/errors';
+import type { AppEnv } from '../env';
+import { AppError } from './app-error';
+
+/** Hono's own HTTPExceptions (from its validator and body parsers) by status. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'REQ_001',
+  401: 'AUTH_004',
+  404: 'NOT_FOUND_001',
+  413: 'REQ_002',
+  415: 'REQ_003',
+};
+
+export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
+  const body: ErrorBody = {
+    error: {
+      code: error.code,
+      message: errorMessage(error.code, c.get('locale') ?? 'ar'),
+      requestId: c.get('requestId') ?? '',
+      ...(error.fields?.length ? { fields: error.fields } : {}),
+    },
+  };
+  for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  return c.json(body, error.status as 400);
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof AppError) {
+    if (err.status >= 500) c.get('log')?.error('request.failed', { code: err.code, cause: err.cause });
+    return errorResponse(c, err);
+  }
+  if (err instanceof HTTPException) {
+    const code = HTTP_EXCEPTION_CODES[err.status];
+    if (code) return errorResponse(c, new AppError(code));
+  }
+  c.get('log')?.error('request.unhandled', { error: err });
+  return errorResponse(c, new AppError('SRV_001'));
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) => errorResponse(c, new AppError('NOT_FOUND_001'));
+
+/** A zod validator whose failures become REQ_004 with the failing field paths. */
+export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(
+  target: Target,
+  schema: Schema,
+) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) {
+      const fields = result.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || target],
+      );
+      throw new AppError('REQ_004', { fields: [...new Set(fields)] });
+    }
+  });
+}
