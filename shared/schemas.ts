@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { CREDIT_ACTIONS } from './pricing';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
 export const uuid = z.uuid();
 
@@ -20,9 +21,7 @@ export type SpendCreditsBody = z.infer<typeof spendCreditsBody>;
 
 /** Project names are what a person types, in Arabic or English; the slug is derived or given. */
 export const projectName = z.string().trim().min(1).max(80);
-export const projectSlug = z
-  .string()
-  .regex(/^[a-z0-9\u0621-\u064a](?:[a-z0-9\u0621-\u064a-]{0,46}[a-z0-9\u0621-\u064a])?$/);
+export const projectSlug = z.string().max(SLUG_MAX_LENGTH).regex(SLUG_PATTERN);
 
 export const createProjectBody = z.strictObject({
   name: projectName,

@@ -8,10 +8,16 @@ import type { AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
 import { limitBodySize, requireJsonBody } from './middleware/body-guard';
 import { requestContext } from './middleware/request-context';
+import { credits } from './routes/credits';
 import { health } from './routes/health';
+import { me } from './routes/me';
+import { projects } from './routes/projects';
 
 export function createApp() {
-  const api = new Hono<AppEnv>().use(limitBodySize, requireJsonBody).route('/health', health);
+  const api = new Hono<AppEnv>().use(limitBodySize, requireJsonBody).route('/health', health)
+    .route('/me', me)
+    .route('/credits', credits)
+    .route('/projects', projects);
 
   const app = new Hono<AppEnv>().use(requestContext).route('/api', api);
   app.notFound(onNotFound);

@@ -45,14 +45,6 @@ describe('request id', () => {
   });
 });
 
-describe('health', () => {
-  it('answers 200 JSON', async () => {
-    const response = await api('/api/health');
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
-  });
-});
-
 describe('errors', () => {
   it('unknown /api routes are 404 NOT_FOUND_001 in Arabic by default', async () => {
     const response = await api('/api/does-not-exist', { method: 'POST' });

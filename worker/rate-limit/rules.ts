@@ -1,0 +1,37 @@
+/**
+ * Rate-limit rules per route class. The defaults below can be overridden per deployment with the
+ * RATE_LIMITS variable (JSON, e.g. {"api":{"limit":60}}), so limits are configuration, not code.
+ */
+import * as z from 'zod';
+import type { RateRule } from './limiter';
+
+export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks'] as const;
+export type RateClass = (typeof RATE_CLASSES)[number];
+
+
+/** Per user for signed-in routes, per client IP for public ones; webhooks per provider IP. */
+export const DEFAULT_RULES: Record<RateClass, RateRule> = {
+  api: { limit: 120, windowSeconds: 60 },
+  booking: { limit: 20, windowSeconds: 60 },
+  auth: { limit: 10, windowSeconds: 60 },
+  client_errors: { limit: 30, windowSeconds: 60 },
+  webhooks: { limit: 300, windowSeconds: 60 },
+};
+
+const overridesSchema = z.partialRecord(
+  z.enum(RATE_CLASSES),
+  z.strictObject({ limit: z.int().min(1).max(100_000).optional(), windowSeconds: z.int().min(1).max(3600).optional() }),
+);
+
+let parsed: { source: string | undefined; rules: Record<RateClass, RateRule> } | undefined;
+
+export function rateRules(source: string | undefined): Record<RateClass, RateRule> {
+  if (parsed && parsed.source === source) return parsed.rules;
+  const rules = { ...DEFAULT_RULES };
+  if (source) {
+    const overrides = overridesSchema.parse(JSON.parse(source));
+    for (const name of RATE_CLASSES) rules[name] = { ...rules[name], ...overrides[name] };
+  }
+  parsed = { source, rules };
+  return rules;
+}
