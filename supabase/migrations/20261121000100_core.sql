@@ -183,7 +183,9 @@ create trigger profiles_set_updated_at before update on public.profiles
   for each row execute function private.set_updated_at();
 
 alter table public.profiles enable row level security;
+-- Profiles come and go with auth.users rows (trigger, cascade), never by a direct insert or delete.
 revoke all on public.profiles from anon, authenticated;
+revoke insert, delete, truncate on public.profiles from service_role;
 -- A user may change their locale; the plan changes only through a verified payment.
 grant select, update (locale) on public.profiles to authenticated;
 

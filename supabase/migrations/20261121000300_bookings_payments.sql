@@ -206,8 +206,9 @@ create policy "project owners can read their projects' domains" on public.domain
 -- Why: every payment attempt with a provider, created at checkout and settled once verified.
 create table public.payments (
   id uuid primary key default gen_random_uuid(),
-  -- The account the payment benefits (for bookings: the project owner). Kept for accounting.
-  user_id uuid not null references public.profiles (id),
+  -- The account the payment benefits (for bookings: the project owner). The row outlives a
+  -- deleted account for accounting, without the link.
+  user_id uuid references public.profiles (id) on delete set null,
   purpose text not null check (purpose in ('subscription', 'topup', 'booking', 'domain')),
   provider text not null check (provider in ('upayments', 'stripe')),
   provider_ref text not null check (char_length(provider_ref) between 1 and 200),
