@@ -22,8 +22,8 @@
 -- Functions PostgREST must not expose: security definer bodies and internal helpers.
 create schema if not exists private;
 grant usage on schema private to authenticated, service_role;
--- Postgres grants execute on new functions to PUBLIC; in private nothing is callable unless granted.
-alter default privileges in schema private revoke execute on functions from public;
+-- Postgres grants execute on every new function to PUBLIC; each migration ends by revoking that
+-- in private, so a private function is callable only by the roles granted below it.
 
 create extension if not exists btree_gist with schema extensions;
 
@@ -353,3 +353,5 @@ revoke execute on function public.list_projects(), public.create_project(text, t
   public.rename_project(uuid, text), public.delete_project(uuid) from public, anon, service_role;
 grant execute on function public.list_projects(), public.create_project(text, text), public.get_project(uuid),
   public.rename_project(uuid, text), public.delete_project(uuid) to authenticated;
+
+revoke execute on all functions in schema private from public;

@@ -386,3 +386,5 @@ revoke execute on function public.spend_credits(text, text, uuid), public.claim_
   public.credit_ledger(integer, bigint) from public, anon, service_role;
 grant execute on function public.spend_credits(text, text, uuid), public.claim_daily_bonus(), public.get_me(),
   public.credit_ledger(integer, bigint) to authenticated;
+
+revoke execute on all functions in schema private from public;

@@ -596,3 +596,5 @@ grant execute on function
   public.claim_outbox(integer, integer),
   public.mark_outbox(bigint, boolean, text)
 to service_role;
+
+revoke execute on all functions in schema private from public;
