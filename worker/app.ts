@@ -8,6 +8,7 @@ import type { AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
 import { limitBodySize, requireJsonBody } from './middleware/body-guard';
 import { requestContext } from './middleware/request-context';
+import { config } from './routes/config';
 import { credits } from './routes/credits';
 import { health } from './routes/health';
 import { me } from './routes/me';
@@ -15,6 +16,7 @@ import { projects } from './routes/projects';
 
 export function createApp() {
   const api = new Hono<AppEnv>().use(limitBodySize, requireJsonBody).route('/health', health)
+    .route('/config', config)
     .route('/me', me)
     .route('/credits', credits)
     .route('/projects', projects);
