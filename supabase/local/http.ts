@@ -1,0 +1,86 @@
+/**
+ * Small node:http helpers shared by the local stack's routes: CORS as Supabase's gateway answers
+ * it, JSON responses, bounded body reading, and Bearer token extraction.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Bodies above this are refused with 413 before they are read to the end. */
+export const BODY_LIMIT = 1024 * 1024;
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Range, X-Supabase-Api-Version',
+};
+
+const PREFLIGHT_HEADERS = {
+  ...CORS_HEADERS,
+  'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'authorization, apikey, content-type, x-client-info, x-supabase-api-version, accept-profile, content-profile, prefer, x-retry-count',
+  'Access-Control-Max-Age': '3600',
+};
+
+export function sendPreflight(res: ServerResponse): void {
+  res.writeHead(200, { ...PREFLIGHT_HEADERS, 'Content-Length': '0' });
+  res.end();
+}
+
+export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  const payload = Buffer.from(body);
+  res.writeHead(status, { ...CORS_HEADERS, 'Content-Length': String(payload.length), ...headers });
+  res.end(payload);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+}
+
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...CORS_HEADERS, ...headers });
+  res.end();
+}
+
+export function redirect(res: ServerResponse, location: string): void {
+  sendEmpty(res, 303, { Location: location, 'Content-Length': '0' });
+}
+
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`Request body is larger than ${BODY_LIMIT} bytes`);
+  }
+}
+
+/** Reads the whole body as UTF-8, or throws BodyTooLargeError as soon as it passes the limit. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The token of `Authorization: Bearer <token>`; undefined when the header is absent or another scheme. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const match = /^Bearer(?:\s+(.*))?$/i.exec(req.headers.authorization ?? '');
+  return match ? (match[1] ?? '').trim() : undefined;
+}
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

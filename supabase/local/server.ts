@@ -1,0 +1,63 @@
+/**
+ * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1` and
+ * `/mailbox`, answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
+ * request can never take the process down.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { handleAuth } from './auth';
+import { sendJson, sendPreflight } from './http';
+import type { JwtAlg, JwtKeys } from './jwt';
+import { handleMailbox, type Mailbox } from './mailbox';
+import { handleRest } from './rest';
+
+export interface StackContext {
+  /** Public base URL of this endpoint, e.g. http://127.0.0.1:54321. */
+  url: string;
+  siteUrl: string;
+  keys: JwtKeys;
+  userTokenAlg: JwtAlg;
+  /** Connections as `authenticator`, the login role PostgREST uses. */
+  restPool: pg.Pool;
+  /** Superuser connections, standing in for GoTrue's own database role. */
+  adminPool: pg.Pool;
+  mailbox: Mailbox;
+  log: (line: string) => void;
+}
+
+/** `ctx.url` may be filled in after listening, once the port is known. */
+export function createApiServer(ctx: StackContext): Server {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const path = url.pathname;
+      if (req.method === 'OPTIONS') return sendPreflight(res);
+      if (path.startsWith('/rest/v1/')) return await handleRest(req, res, ctx, path);
+      if (path.startsWith('/auth/v1/')) return await handleAuth(req, res, ctx, path, url.searchParams);
+      if (req.method === 'GET' && handleMailbox(res, ctx.mailbox, path, url.searchParams)) return;
+      sendJson(res, 404, { message: 'no Route matched with those values' });
+    } catch (error) {
+      ctx.log(`unexpected error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).message}`);
+      if (!res.headersSent) sendJson(res, 500, { code: 'PGRST000', message: 'Internal error', details: null, hint: null });
+      else res.destroy();
+    }
+  });
+  // Malformed HTTP (bad request line, oversized headers): answer 400 and drop the connection.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+/** Listens on 127.0.0.1:`port` (0 = any free port) and resolves with the port taken. */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * The local stack in one call: Postgres 17 (platform layer, local Auth schema, migrations, seed)
+ * and the Supabase-compatible endpoint (PostgREST RPC, the Auth subset, the mailbox) in front of
+ * it. Used by `npm run dev`, `npm run db:reset` and the tests (free ports, throw-away data).
+ */
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { generateEs256Key, type JwtAlg } from './jwt';
+import { Mailbox, type MailMessage } from './mailbox';
+import { prepareLocalDatabase, startPostgres, type PgConnectionInfo } from './postgres';
+import { createApiServer, listen, type StackContext } from './server';
+
+/** The Supabase CLI's well-known local values (never production ones). */
+export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+export const LOCAL_ANON_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
+export const LOCAL_SERVICE_ROLE_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
+export const DEFAULT_API_PORT = 54321;
+export const DEFAULT_PG_PORT = 54322;
+export const DEFAULT_SITE_URL = 'http://127.0.0.1:8787';
+/** Set in platform.sql; the role PostgREST logs in as before switching to the JWT's role. */
+const AUTHENTICATOR = { user: 'authenticator', password: 'authenticator-local-only' };
+
+export interface LocalStackOptions {
+  /** Default 54321; 0 = a free port. */
+  apiPort?: number;
+  /** Default 54322; 0 = a free port. */
+  pgPort?: number;
+  /** Data folder kept between runs; omitted = a temporary one, removed on stop. */
+  dataDir?: string;
+  /** Load supabase/seed.sql into a new database (default true, as `supabase start` does). */
+  seed?: boolean;
+  /** Algorithm of user access tokens (default HS256 with the local secret). */
+  jwtAlg?: JwtAlg;
+  /** Where sign-in links may redirect (default http://127.0.0.1:8787). */
+  siteUrl?: string;
+  onLog?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  /** Superuser connection to the stack's database. */
+  pg: PgConnectionInfo;
+  /** Mailbox contents, newest first (also at `${url}/mailbox/messages?email=`). */
+  messages(email?: string): MailMessage[];
+  stopPostgres(): Promise<void>;
+  startPostgres(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} on 127.0.0.1 is already in use`);
+  }
+}
+
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const apiPort = options.apiPort ?? DEFAULT_API_PORT;
+  const pgPort = options.pgPort ?? DEFAULT_PG_PORT;
+  const log = options.onLog ?? (() => {});
+  for (const port of [apiPort, pgPort]) if (port !== 0) await assertPortFree(port);
+
+  const postgres = await startPostgres({ dataDir: options.dataDir, port: pgPort });
+  let pools: pg.Pool[] = [];
+  try {
+    const { created, applied } = await prepareLocalDatabase(postgres.info, { seed: options.seed ?? true });
+    log(`Postgres 17 on 127.0.0.1:${postgres.info.port} (${created ? 'new database' : 'existing data'}, ${applied.length} migration(s) applied)`);
+
+    const restPool = new pg.Pool({ ...postgres.info, ...AUTHENTICATOR, max: 20 });
+    const adminPool = new pg.Pool({ ...postgres.info, max: 10 });
+    pools = [restPool, adminPool];
+    // Idle connections die when Postgres stops; the pools replace them once it is back.
+    for (const pool of pools) pool.on('error', () => {});
+
+    const ctx: StackContext = {
+      url: '',
+      siteUrl: options.siteUrl ?? DEFAULT_SITE_URL,
+      keys: { secret: LOCAL_JWT_SECRET, es256: options.jwtAlg === 'ES256' ? generateEs256Key() : undefined },
+      userTokenAlg: options.jwtAlg ?? 'HS256',
+      restPool,
+      adminPool,
+      mailbox: new Mailbox(),
+      log,
+    };
+    const server = createApiServer(ctx);
+    ctx.url = `http://127.0.0.1:${await listen(server, apiPort)}`;
+    log(`API on ${ctx.url}`);
+
+    return {
+      url: ctx.url,
+      anonKey: LOCAL_ANON_KEY,
+      serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
+      jwtSecret: LOCAL_JWT_SECRET,
+      pg: postgres.info,
+      messages: (email) => ctx.mailbox.list(email),
+      stopPostgres: () => postgres.stopServer(),
+      startPostgres: () => postgres.startServer(),
+      async stop() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await Promise.all(pools.map((pool) => pool.end()));
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(pools.map((pool) => pool.end()));
+    await postgres.stop();
+    throw error;
+  }
+}
