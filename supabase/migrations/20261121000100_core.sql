@@ -263,15 +263,15 @@ as $$
 $$;
 grant execute on function private.project_json(public.projects) to authenticated;
 
--- Why: the caller's projects, newest first (RLS limits the rows to the caller's).
+-- Why: the caller's projects, newest first, in the shape of private.project_json.
 create function public.list_projects()
-  returns setof jsonb
+  returns table (id uuid, name text, slug text, created_at timestamptz, updated_at timestamptz)
   language sql
   stable
   set search_path = ''
 as $$
-  select private.project_json(p) from public.projects p
-  where p.owner_id = auth.uid()
+  select p.id, p.name, p.slug, p.created_at, p.updated_at from public.projects p
+  where p.owner_id = private.require_user(false)
   order by p.created_at desc, p.id desc
 $$;
 

@@ -8,7 +8,7 @@ const db = useTestDatabase();
 
 const T0 = '2027-01-01T08:00:00Z';
 const AFTER_HOLD = '2027-01-01T08:20:00Z'; // default hold is 15 minutes
-const SLOT = ['2027-01-05T10:00:00Z', '2027-01-05T11:00:00Z'];
+const SLOT: [string, string] = ['2027-01-05T10:00:00Z', '2027-01-05T11:00:00Z'];
 
 let slugCounter = 0;
 async function project() {
@@ -16,7 +16,7 @@ async function project() {
   return { ownerId, projectId: await newProject(db, ownerId, `book-${++slugCounter}`) };
 }
 
-const hold = (projectId: string, at = T0, slot = SLOT, name = 'Client') =>
+const hold = (projectId: string, at = T0, slot: [string, string] = SLOT, name = 'Client') =>
   asService(db, `public.create_booking_hold($1, $2, $3, $4, 'c@example.test', '+965 5000 0000')`, [projectId, slot[0], slot[1], name], at);
 
 const outboxFor = async (bookingId: string) =>
@@ -47,7 +47,7 @@ describe('holds', () => {
     await expectCode(hold(projectId, '2027-01-01T08:14:59Z'), 'BOOK_001');
     expect((await hold(projectId, AFTER_HOLD)).status).toBe('held');
     const { rows } = await db.admin.query(`select status from public.bookings where id = $1`, [first.id]);
-    expect(rows[0].status).toBe('expired');
+    expect(rows[0]!.status).toBe('expired');
   });
 
   it('expire_booking_holds expires only lapsed holds', async () => {
@@ -118,7 +118,7 @@ describe('payments', () => {
     await asService(db, `public.expire_booking_holds()`, [], AFTER_HOLD);
     expect(await settle('ref-late-free', 'succeeded', 5000, '2027-01-01T09:00:00Z')).toMatchObject({ status: 'succeeded' });
     const { rows } = await db.admin.query(`select status from public.bookings where id = $1`, [booking.id]);
-    expect(rows[0].status).toBe('confirmed');
+    expect(rows[0]!.status).toBe('confirmed');
   });
 
   it('a late payment whose slot was taken is flagged for refund and the other booking stands', async () => {
@@ -194,7 +194,7 @@ describe('payments', () => {
       );
     const first = await page(2, null, null);
     expect(first.map((b) => b.client_name)).toEqual(['Later', 'Middle']);
-    const next = await page(2, first[1].starts_at.toISOString(), first[1].id);
+    const next = await page(2, first[1]!.starts_at.toISOString(), first[1]!.id);
     expect(next.map((b) => b.client_name)).toEqual(['Client']);
     await expectCode(
       call(db, 'authenticated', userClaims(stranger), `select * from public.project_bookings($1)`, [projectId]),
@@ -224,10 +224,10 @@ describe('webhook events and outbox', () => {
       ['test.b', 1],
     ]);
     expect(await claim('2027-01-01T08:00:30Z')).toEqual([]); // leased
-    await call(db, 'service_role', {}, `select public.mark_outbox($1, true)`, [claimed[0].id], T0);
-    await call(db, 'service_role', {}, `select public.mark_outbox($1, false, 'HTTP 503')`, [claimed[1].id], T0);
+    await call(db, 'service_role', {}, `select public.mark_outbox($1, true)`, [claimed[0]!.id], T0);
+    await call(db, 'service_role', {}, `select public.mark_outbox($1, false, 'HTTP 503')`, [claimed[1]!.id], T0);
     expect(await claim('2027-01-01T08:01:30Z')).toEqual([]); // backoff: 2 minutes after the first failure
     expect((await claim('2027-01-01T08:02:00Z')).map((r) => [r.topic, r.attempts])).toEqual([['test.b', 2]]);
-    await expectCode(call(db, 'service_role', {}, `select public.mark_outbox($1, true)`, [claimed[0].id], T0), 'NOT_FOUND_002');
+    await expectCode(call(db, 'service_role', {}, `select public.mark_outbox($1, true)`, [claimed[0]!.id], T0), 'NOT_FOUND_002');
   });
 });

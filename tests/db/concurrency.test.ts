@@ -35,7 +35,7 @@ describe('concurrency', () => {
     expect(refused).toHaveLength(125);
     expect(new Set(refused.map((o) => `${o.code} ${o.message}`))).toEqual(new Set(['P0001 CREDIT_001']));
 
-    const totals = succeeded.map((o) => (o as { value: { r: { balance: { total: number } } }[] }).value[0].r.balance.total);
+    const totals = succeeded.map((o) => (o as { value: { r: { balance: { total: number } } }[] }).value[0]!.r.balance.total);
     expect(Math.min(...totals)).toBe(0);
     expect(new Set(totals).size).toBe(75); // every success saw a distinct balance: serialised, none lost
     expect(await balanceAndLedger(db, userId)).toEqual({ balance: 0, ledger: 0, spends: 75 });

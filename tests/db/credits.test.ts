@@ -194,9 +194,9 @@ describe('reading credits', () => {
       ]);
     const first = await page(2, null);
     expect(first.map((row) => Number(row.balance_after))).toEqual([6, 7]);
-    const second = await page(2, Number(first[1].id));
+    const second = await page(2, Number(first[1]!.id));
     expect(second.map((row) => Number(row.balance_after))).toEqual([8, 9]);
-    const rest = await page(500, Number(second[1].id));
+    const rest = await page(500, Number(second[1]!.id));
     expect(rest.map((row) => row.reason)).toEqual(['topup']);
     expect((await page(0, null)).length).toBe(1);
   });

@@ -25,13 +25,13 @@ export async function call<T = Record<string, unknown>>(
 /** Calls a jsonb-returning function as the signed-in user and returns its value. */
 export async function asUser(db: TestDatabase, userId: string, sql: string, params: unknown[] = [], at?: string) {
   const rows = await call<{ result: unknown }>(db, 'authenticated', userClaims(userId), `select ${sql} as result`, params, at);
-  return rows[0].result as any;
+  return rows[0]!.result as any;
 }
 
 /** Calls a service-only function with the service role and returns its value. */
 export async function asService(db: TestDatabase, sql: string, params: unknown[] = [], at?: string) {
   const rows = await call<{ result: unknown }>(db, 'service_role', {}, `select ${sql} as result`, params, at);
-  return rows[0].result as any;
+  return rows[0]!.result as any;
 }
 
 /** Asserts the error convention: SQLSTATE P0001 with the catalogue code as the message. */
