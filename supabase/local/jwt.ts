@@ -5,7 +5,7 @@
  * algorithms, picks the key from the algorithm the stack expects rather than trusting the header
  * alone, compares signatures in constant time and refuses `none`.
  */
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 
 export type JwtAlg = 'HS256' | 'ES256';
 export type JwtClaims = Record<string, unknown>;
@@ -43,7 +43,7 @@ export function generateEs256Key(): Es256Key {
 
 /** The public half as a JWK, the way GoTrue publishes asymmetric signing keys. */
 export function publicJwk(key: Es256Key): Record<string, unknown> {
-  const jwk = createPublicKey(key.publicKey).export({ format: 'jwk' });
+  const jwk = key.publicKey.export({ format: 'jwk' });
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: key.kid, alg: 'ES256', use: 'sig', key_ops: ['verify'] };
 }
 
