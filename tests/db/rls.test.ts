@@ -4,7 +4,11 @@
  * {select, insert, update, delete}, asserting allowed, filtered-out (empty) and refused.
  */
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../../shared/errors';
+import { SUPABASE_DIR } from '../../supabase/local/postgres';
 import { useTestDatabase, userClaims, type ApiRole } from '../support/db';
 import { asService, asUser, giveCredits, newProject } from './helpers';
 
@@ -201,10 +205,11 @@ describe('RLS matrix', () => {
 describe('exposed schema hygiene', () => {
   it('every table in public has RLS, and API roles hold a privilege only where a policy grants it', async () => {
     const { rows: tables } = await db.admin.query(
-      `select c.relname, c.relrowsecurity from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`,
+      `select c.relname, c.relrowsecurity, obj_description(c.oid, 'pg_class') as comment from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`,
     );
     expect(tables.length).toBeGreaterThan(0);
     expect(tables.filter((t) => !t.relrowsecurity).map((t) => t.relname)).toEqual([]);
+    expect(tables.filter((t) => !t.comment).map((t) => t.relname)).toEqual([]);
 
     const { rows: mismatches } = await db.admin.query(`
       with checks as (
@@ -296,5 +301,13 @@ describe('exposed schema hygiene', () => {
       db.as('authenticated', userClaims(randomUUID()), (c) => c.query(`select private.post_credits($1, 'topup', 0, 0, 100)`, [randomUUID()])),
     ).rejects.toMatchObject({ code: '42501' });
     expect((await db.as('anon', {}, (c) => c.query(`select public.health_check() as h`))).rows[0].h).toBe('ok');
+  });
+
+  it('every error code the migrations raise is in the shared catalogue', async () => {
+    const dir = join(SUPABASE_DIR, 'migrations');
+    const sql = (await Promise.all((await readdir(dir)).map((name) => readFile(join(dir, name), 'utf8')))).join('\n');
+    const codes = new Set([...sql.matchAll(/private\.fail\('([A-Z_0-9]+)'/g)].map((match) => match[1]!));
+    expect(codes.size).toBeGreaterThan(10);
+    expect([...codes].filter((code) => !Object.hasOwn(ERROR_CATALOGUE, code))).toEqual([]);
   });
 });
