@@ -366,10 +366,12 @@ async function authenticate(req: IncomingMessage, ctx: StackContext): Promise<{ 
 async function logout(req: IncomingMessage, ctx: StackContext, scope: string): Promise<void> {
   if (!['global', 'local', 'others'].includes(scope)) throw new AuthError(400, 'validation_failed', 'Unsupported logout scope');
   const { user, sessionId } = await authenticate(req, ctx);
-  const where = { global: 'user_id = $1', local: 'user_id = $1 and id = $2', others: 'user_id = $1 and id is distinct from $2' }[
-    scope as 'global' | 'local' | 'others'
-  ];
-  await ctx.adminPool.query(`delete from local_auth.sessions where ${where}`, [user.id, sessionId ?? null]);
+  const [where, values] = {
+    global: ['user_id = $1', [user.id]],
+    local: ['id = $1', [sessionId ?? null]],
+    others: ['user_id = $1 and id is distinct from $2::uuid', [user.id, sessionId ?? null]],
+  }[scope as 'global' | 'local' | 'others'] as [string, unknown[]];
+  await ctx.adminPool.query(`delete from local_auth.sessions where ${where}`, values);
 }
 
 async function adminCreateUser(req: IncomingMessage, ctx: StackContext) {
