@@ -1,23 +1,133 @@
-// `npm run dev`: builds the site and runs the Worker (API + site) with `wrangler dev` on
-// http://127.0.0.1:8787. Ctrl-C stops everything this script started.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm run dev` (run through tsx, so it can import the TypeScript local stack): starts the local
+// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere), builds the site,
+// serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
+// changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, watch } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
+import { PORTS, requireFreePorts } from './ports.mjs';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
 const PORT = 8787;
+const SITE = `http://${HOST}:${PORT}`;
+const LOCAL_SUPABASE_URL = `http://127.0.0.1:${DEFAULT_API_PORT}`;
 
-const build = spawnSync('npx', ['astro', 'build', '--root', 'site'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-
-const wrangler = spawn('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)], {
-  stdio: 'inherit',
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  detached: true,
-});
-console.log(`\nKWq8 is starting on http://${HOST}:${PORT}  (API: http://${HOST}:${PORT}/api/health)\n`);
-
-function stop() {
-  if (wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGTERM');
+/** SUPABASE_URL from .dev.vars, which is created from the example on first run. */
+function supabaseUrl() {
+  const file = `${ROOT}.dev.vars`;
+  if (!existsSync(file)) {
+    copyFileSync(`${ROOT}.dev.vars.example`, file);
+    console.log('أُنشئ ملف ‎.dev.vars‎ من ‎.dev.vars.example‎ · Created .dev.vars from .dev.vars.example');
+  }
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((entry) => /^\s*SUPABASE_URL\s*=/.test(entry));
+  return line ? line.split('=').slice(1).join('=').trim().replace(/^["']|["']$/g, '').replace(/\/$/, '') : LOCAL_SUPABASE_URL;
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-wrangler.on('exit', (code) => process.exit(code ?? 0));
+
+const children = new Set();
+let stack;
+let stopping = false;
+
+/** Starts a command in its own process group, so stopping it stops everything it spawned. */
+function start(command, args) {
+  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+function exited(child) {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode ?? 1)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nإيقاف… · Stopping…');
+  const running = [...children];
+  for (const child of running) killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => running.forEach((child) => killGroup(child, 'SIGKILL')), 5000);
+  await Promise.all(running.map(exited));
+  clearTimeout(timer);
+  await stack?.stop().catch((error) => console.error(`stopping the local stack: ${error.message}`));
+  process.exit(code);
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGHUP', () => shutdown(0));
+
+const build = () => exited(start('npx', ['astro', 'build', '--root', 'site']));
+
+/** Rebuilds the site after changes under site/src settle; one build at a time, one queued. */
+function watchSite() {
+  let timer;
+  let building = false;
+  let again = false;
+  const rebuild = async () => {
+    if (building) return void (again = true);
+    building = true;
+    console.log('\nإعادة بناء الموقع… · Rebuilding the site…');
+    const code = await build();
+    building = false;
+    if (stopping) return;
+    console.log(code === 0 ? 'اكتمل البناء · Site rebuilt' : 'فشل البناء، انظر أعلاه · Build failed, see above');
+    if (again) {
+      again = false;
+      void rebuild();
+    }
+  };
+  watch(`${ROOT}site/src`, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 300);
+  });
+}
+
+const url = supabaseUrl();
+const useLocalStack = url === LOCAL_SUPABASE_URL;
+await requireFreePorts(useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker });
+
+if (useLocalStack) {
+  try {
+    stack = await startLocalStack({ dataDir: DEFAULT_DATA_DIR, siteUrl: SITE, onLog: (line) => console.log(`[supabase] ${line}`) });
+  } catch (error) {
+    console.error(`تعذّر تشغيل Supabase المحلي · Could not start the local stack: ${error.message}`);
+    await shutdown(1);
+  }
+} else {
+  console.log(`SUPABASE_URL في ‎.dev.vars‎ يشير إلى ${url}: لن يُشغَّل Supabase المحلي · .dev.vars points SUPABASE_URL at ${url}: not starting the local stack`);
+}
+
+if ((await build()) !== 0 && !stopping) await shutdown(1);
+if (!stopping) {
+  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)]);
+  wrangler.on('exit', (code) => shutdown(code ?? 0));
+  watchSite();
+  console.log(
+    [
+      '',
+      `KWq8: ${SITE}   (API: ${SITE}/api/health)`,
+      useLocalStack ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres` : '',
+      useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
+      '',
+      'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد، ثم خذ الرمز أو الرابط من البريد المحلي.',
+      'Sign in: open the site, ask for a sign-in code with any email, then take the code or the link from the mailbox.',
+      'Ctrl-C يوقف كل شيء · Ctrl-C stops everything.',
+      '',
+    ]
+      .filter((line, index, lines) => line || lines[index - 1])
+      .join('\n'),
+  );
+}

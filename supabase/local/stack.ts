@@ -4,10 +4,11 @@
  * it. Used by `npm run dev`, `npm run db:reset` and the tests (free ports, throw-away data).
  */
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import pg from 'pg';
 import { generateEs256Key, type JwtAlg } from './jwt';
 import { Mailbox, type MailMessage } from './mailbox';
-import { prepareLocalDatabase, startPostgres, type PgConnectionInfo } from './postgres';
+import { prepareLocalDatabase, startPostgres, SUPABASE_DIR, type PgConnectionInfo } from './postgres';
 import { createApiServer, listen, type StackContext } from './server';
 
 /** The Supabase CLI's well-known local values (never production ones). */
@@ -19,6 +20,8 @@ export const LOCAL_SERVICE_ROLE_KEY =
 export const DEFAULT_API_PORT = 54321;
 export const DEFAULT_PG_PORT = 54322;
 export const DEFAULT_SITE_URL = 'http://127.0.0.1:8787';
+/** Where `npm run dev` keeps the database between runs (git-ignored); `npm run db:reset` empties it. */
+export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '..', '.local', 'db');
 /** Set in platform.sql; the role PostgREST logs in as before switching to the JWT's role. */
 const AUTHENTICATOR = { user: 'authenticator', password: 'authenticator-local-only' };
 
