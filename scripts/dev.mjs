@@ -1,4 +1,4 @@
-// `npm run dev` (run through tsx, so it can import the TypeScript local stack): starts the local
+// `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
 // Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere), builds the site,
 // serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
 // changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
@@ -68,6 +68,10 @@ async function shutdown(code) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGHUP', () => shutdown(0));
+// A signal sent to npm alone kills the shell between it and us without passing it on; being
+// re-parented means that happened, so stop as if it had reached us.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && shutdown(0), 1000).unref();
 
 const build = () => exited(start('npx', ['astro', 'build', '--root', 'site']));
 
