@@ -62,7 +62,7 @@ function requestClaims(req: IncomingMessage, ctx: StackContext): JwtClaims {
 }
 
 /** PostgREST's SQLSTATE → HTTP status table. */
-export function statusForSqlState(code: string, role: string): number {
+function statusForSqlState(code: string, role: string): number {
   if (code === '42501') return role === 'anon' ? 401 : 403;
   if (/^PT\d{3}$/.test(code)) return Number(code.slice(2));
   const exact: Record<string, number> = {
@@ -83,7 +83,7 @@ export function isConnectionError(error: unknown): boolean {
   return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || /^E[A-Z]+$/.test(code);
 }
 
-export const dbUnavailable = (error: unknown) =>
+const dbUnavailable = (error: unknown) =>
   restError(503, 'PGRST001', 'Database client error. Retrying the connection.', (error as Error).message || null);
 
 interface FunctionInfo {
