@@ -1,17 +1,49 @@
 /**
- * Two test projects, one run: `worker` runs inside workerd through the Workers pool (the real
- * runtime, bindings from wrangler.toml); `db` runs in Node against a real Postgres 17.
+ * Test projects, one run: `worker` runs inside workerd through the Workers pool (the real runtime,
+ * bindings from wrangler.toml) against the local stack its global setup starts; `db` runs in Node
+ * against a real Postgres 17.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/** Worker tests in workerd, pointed at a local stack of their own (started by the global setup). */
+function workerProject(name: string, include: string[], exclude: string[] = []): TestProjectInlineConfiguration {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => {
+        const stack = inject('stack');
+        return {
+          wrangler: { configPath: './wrangler.toml' },
+          miniflare: {
+            bindings: {
+              SUPABASE_URL: stack.url,
+              SUPABASE_ANON_KEY: stack.anonKey,
+              SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+              SUPABASE_JWT_SECRET: stack.jwtSecret,
+              // Integration tests make many calls per user; the limiter has its own tests.
+              RATE_LIMITS: JSON.stringify({ api: { limit: 10_000 } }),
+            },
+          },
+        };
+      }),
+    ],
+    test: {
+      name,
+      include,
+      exclude,
+      globalSetup: ['tests/support/stack-global-setup.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
 
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
-        test: { name: 'worker', include: ['tests/worker/**/*.test.ts'] },
-      },
+      workerProject('worker', ['tests/worker/**/*.test.ts'], ['tests/worker/outage/**']),
+      // Stops and restarts Postgres, so it gets a stack no other test file shares.
+      workerProject('worker-outage', ['tests/worker/outage/**/*.test.ts']),
       {
         test: {
           name: 'db',

@@ -334,7 +334,7 @@ begin
   end if;
   select * into v_balance from public.credit_balances where user_id = v_user_id;
 
-  v_active := v_profile.period_end > v_now;
+  v_active := coalesce(v_profile.period_end > v_now, false);
   v_daily := case when v_balance.daily_expires_at > v_now then v_balance.daily else 0 end;
   v_monthly := case when v_balance.monthly_expires_at > v_now then v_balance.monthly else 0 end;
   v_bonus_available := v_active and v_balance.last_bonus_day is distinct from v_today;

@@ -38,7 +38,7 @@ export interface Es256Signer {
   sign(claims: Claims): Promise<string>;
 }
 
-export async function es256Signer(kid = crypto.randomUUID()): Promise<Es256Signer> {
+export async function es256Signer(kid: string = crypto.randomUUID()): Promise<Es256Signer> {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const publicJwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey;
   return {

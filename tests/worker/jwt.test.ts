@@ -35,7 +35,7 @@ describe('HS256', () => {
     expect(claims.role).toBe('authenticated');
   });
 
-  it.each([
+  const refused: Array<[string, () => Promise<string>, 'AUTH_003' | 'AUTH_004']> = [
     ['wrong secret', async () => signHs256(accessClaims(URL_, USER), 'another-secret-that-is-long-enough-000000'), 'AUTH_004'],
     ['expired', async () => signHs256(accessClaims(URL_, USER, { exp: Math.floor(Date.now() / 1000) - 1 })), 'AUTH_003'],
     ['no exp', async () => signHs256(accessClaims(URL_, USER, { exp: undefined })), 'AUTH_004'],
@@ -48,7 +48,8 @@ describe('HS256', () => {
     ['alg none', async () => unsignedNone(accessClaims(URL_, USER)), 'AUTH_004'],
     ['garbage', async () => 'not.a.jwt', 'AUTH_004'],
     ['two parts', async () => 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0', 'AUTH_004'],
-  ] as const)('refuses a token with %s', async (_name, make, code) => {
+  ];
+  it.each(refused)('refuses a token with %s', async (_name, make, code) => {
     expect(await codeOf(verifier.verify(await make()))).toBe(code);
   });
 

@@ -37,6 +37,7 @@ export async function rpc<T>(env: Bindings, fn: string, args: Record<string, unk
   const key = caller === 'service' ? env.SUPABASE_SERVICE_ROLE_KEY : env.SUPABASE_ANON_KEY;
   const bearer = typeof caller === 'object' ? caller.token : key;
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${env.SUPABASE_URL}/rest/v1/rpc/${fn}`, {
       method: 'POST',
@@ -44,10 +45,10 @@ export async function rpc<T>(env: Bindings, fn: string, args: Record<string, unk
       body: JSON.stringify(args),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
+    text = await response.text();
   } catch (cause) {
     throw new AppError('SRV_002', { cause: { fn, error: cause } });
   }
-  const text = await response.text();
   let body: unknown = null;
   if (text) {
     try {

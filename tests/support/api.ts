@@ -1,0 +1,75 @@
+/**
+ * Helpers for Worker tests that run against the local stack: call the Worker as a client would,
+ * create users through the Auth admin API, give them plans or credits through the service RPCs
+ * (the same path the payment webhooks take), and mint their access tokens.
+ */
+import { env } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { inject } from 'vitest';
+import { accessClaims, signHs256, type Claims } from './tokens';
+
+const worker = (exports as unknown as { default: Fetcher }).default;
+
+export interface TestUser {
+  id: string;
+  token: string;
+}
+
+export function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  return worker.fetch(`http://kwq8.test${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+export async function errorCode(response: Response): Promise<string> {
+  const body = (await response.json()) as { error?: { code?: string } };
+  return body.error?.code ?? `no error body (${response.status})`;
+}
+
+async function service<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${env.SUPABASE_URL}${path}`, {
+    method: 'POST',
+    headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export function token(userId: string, extra: Claims = {}): Promise<string> {
+  return signHs256(accessClaims(env.SUPABASE_URL, userId, extra));
+}
+
+export async function newUser(): Promise<TestUser> {
+  const email = `user-${crypto.randomUUID()}@example.test`;
+  const created = await service<{ id: string }>('/auth/v1/admin/users', { email, email_confirm: true });
+  return { id: created.id, token: await token(created.id, { email }) };
+}
+
+/** Pays for a plan the way a verified payment webhook does: create the checkout, then apply it. */
+export async function subscribe(user: TestUser, tier: 'basic' | 'pro' | 'premium' | 'enterprise', amountFils: number) {
+  const ref = `test-${crypto.randomUUID()}`;
+  await service('/rest/v1/rpc/create_payment', {
+    p_purpose: 'subscription', p_provider: 'upayments', p_provider_ref: ref, p_amount_fils: amountFils, p_currency: 'KWD', p_user_id: user.id, p_tier: tier,
+  });
+  await service('/rest/v1/rpc/apply_payment', { p_provider: 'upayments', p_provider_ref: ref, p_status: 'succeeded', p_amount_fils: amountFils, p_currency: 'KWD' });
+}
+
+export async function topUp(user: TestUser, credits: number, amountFils = credits * 100) {
+  const ref = `test-${crypto.randomUUID()}`;
+  await service('/rest/v1/rpc/create_payment', {
+    p_purpose: 'topup', p_provider: 'upayments', p_provider_ref: ref, p_amount_fils: amountFils, p_currency: 'KWD', p_user_id: user.id, p_credits: credits,
+  });
+  await service('/rest/v1/rpc/apply_payment', { p_provider: 'upayments', p_provider_ref: ref, p_status: 'succeeded', p_amount_fils: amountFils, p_currency: 'KWD' });
+}
+
+export async function controlPostgres(action: 'stop' | 'start') {
+  const response = await fetch(`${inject('stack').controlUrl}/postgres/${action}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`postgres ${action} failed: ${await response.text()}`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
+ * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
+ * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../../supabase/local/stack';
+
+export interface StackInfo {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  controlUrl: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false });
+
+  const actions: Record<string, () => Promise<void>> = {
+    '/postgres/stop': () => stack.stopPostgres(),
+    '/postgres/start': () => stack.startPostgres(),
+  };
+  const control = createServer((req, res) => {
+    const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
+    if (!action) return void res.writeHead(404).end();
+    action().then(
+      () => res.writeHead(204).end(),
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  const { port } = control.address() as AddressInfo;
+
+  project.provide('stack', {
+    url: stack.url,
+    anonKey: stack.anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    jwtSecret: stack.jwtSecret,
+    controlUrl: `http://127.0.0.1:${port}`,
+  });
+  return async () => {
+    await new Promise((resolve) => control.close(resolve));
+    await stack.stop();
+  };
+}

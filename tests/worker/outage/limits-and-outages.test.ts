@@ -1,0 +1,98 @@
+/**
+ * Rate limiting through the whole app (headers, 429, per-user isolation, KV failure policy) and
+ * the database going away and coming back (503 SRV_002, then recovery).
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../worker/app';
+import { call, controlPostgres, errorCode, newUser, topUp } from '../../support/api';
+import { accessClaims, signHs256 } from '../../support/tokens';
+
+/** The production app with other bindings (a tiny limit, a broken KV), as a deployment could set. */
+async function requestWith(bindings: Partial<typeof env>, path: string, init: RequestInit) {
+  const ctx = createExecutionContext();
+  const response = await createApp().request(`http://kwq8.test${path}`, init, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+describe('rate limiting', () => {
+  it('answers a burst beyond the limit with 429 RATE_001, Retry-After and RateLimit-* headers; other users are unaffected', async () => {
+    const busy = await newUser();
+    const calm = await newUser();
+    const limits = { RATE_LIMITS: JSON.stringify({ api: { limit: 5, windowSeconds: 60 } }) };
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 8; i++) {
+      last = await requestWith(limits, '/api/projects', { headers: { Authorization: `Bearer ${busy.token}` } });
+      statuses.push(last.status);
+      if (i === 0) {
+        expect(last.headers.get('RateLimit-Limit')).toBe('5');
+        expect(last.headers.get('RateLimit-Remaining')).toBe('4');
+        expect(last.headers.get('RateLimit-Policy')).toBe('5;w=60');
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(await errorCode(last!)).toBe('RATE_001');
+    const retryAfter = Number(last!.headers.get('Retry-After'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(last!.headers.get('RateLimit-Remaining')).toBe('0');
+
+    const other = await requestWith(limits, '/api/projects', { headers: { Authorization: `Bearer ${calm.token}` } });
+    expect(other.status).toBe(200);
+  });
+
+  it('when KV fails, credit spending refuses (503 SRV_002) and reads still answer', async () => {
+    const user = await newUser();
+    await topUp(user, 5);
+    const brokenKv = {
+      get: () => Promise.reject(new Error('KV down')),
+      put: () => Promise.reject(new Error('KV down')),
+    } as unknown as KVNamespace;
+    const spend = await requestWith({ RATE_LIMIT_KV: brokenKv }, '/api/credits/spend', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      body: JSON.stringify({ action: 'chat_message' }),
+    });
+    expect(spend.status).toBe(503);
+    expect(await errorCode(spend)).toBe('SRV_002');
+
+    const read = await requestWith({ RATE_LIMIT_KV: brokenKv }, '/api/me', { headers: { Authorization: `Bearer ${user.token}` } });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { credits: { total: number } }).credits.total).toBe(5);
+  });
+});
+
+describe('database outage', () => {
+  it('answers 503 SRV_002 in Arabic while Postgres is down, and recovers when it is back', async () => {
+    const user = await newUser();
+    expect((await call('GET', '/api/health')).status).toBe(200);
+
+    await controlPostgres('stop');
+    try {
+      const down = await call('GET', '/api/me', { token: user.token });
+      expect(down.status).toBe(503);
+      const body = (await down.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('SRV_002');
+      expect(body.error.message).toMatch(/[\u0621-\u064a]/);
+      const health = await call('GET', '/api/health');
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'degraded', database: 'unreachable' });
+    } finally {
+      await controlPostgres('start');
+    }
+
+    const back = await call('GET', '/api/me', { token: user.token });
+    expect(back.status).toBe(200);
+    expect(await (await call('GET', '/api/health')).json()).toEqual({ status: 'ok', database: 'reachable' });
+  });
+
+  it('answers 503 SRV_002 when the database endpoint itself cannot be reached', async () => {
+    const deadUrl = 'http://127.0.0.1:9';
+    const tokenForDeadProject = await signHs256(accessClaims(deadUrl, crypto.randomUUID()));
+    const response = await requestWith({ SUPABASE_URL: deadUrl }, '/api/me', { headers: { Authorization: `Bearer ${tokenForDeadProject}` } });
+    expect(response.status).toBe(503);
+    expect(await errorCode(response)).toBe('SRV_002');
+  });
+});
