@@ -1,7 +1,7 @@
 /** The error contract of DESIGN.md section 2, exercised on the real Workers runtime. */
 import { env } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../../shared/errors';
 import { createApp } from '../../worker/app';
@@ -15,7 +15,7 @@ function api(path: string, init?: RequestInit) {
 
 // The production app plus one route with a body schema, to drive the body and validation paths.
 const appWithEcho = createApp();
-appWithEcho.post('/api/test/echo', validate('json', z.strictObject({ name: z.string().min(1) })), (c) =>
+appWithEcho.post('/api/test/echo', validate('json', z.strictObject({ name: z.string().check(z.minLength(1)) })), (c) =>
   c.json(c.req.valid('json')),
 );
 function echo(init: RequestInit) {

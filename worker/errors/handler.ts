@@ -5,8 +5,8 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler, ValidationTargets } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { zValidator } from '@hono/zod-validator';
-import type * as z from 'zod';
+import { validator } from 'hono/validator';
+import * as z from 'zod/mini';
 import { errorMessage, type ErrorBody, type ErrorCode } from '../../shared/errors';
 import type { AppEnv } from '../env';
 import { AppError } from './app-error';
@@ -48,17 +48,14 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) => errorResponse(c, new AppError('NOT_FOUND_001'));
 
-/** A zod validator whose failures become REQ_004 with the failing field paths. */
-export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(
-  target: Target,
-  schema: Schema,
-) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      const fields = result.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || target],
-      );
-      throw new AppError('REQ_004', { fields: [...new Set(fields)] });
-    }
+/** Validates a request part with a zod schema; failures become REQ_004 naming the fields, never their values. */
+export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodMiniType>(target: Target, schema: Schema) {
+  return validator(target, async (value): Promise<z.output<Schema>> => {
+    const result = await z.safeParseAsync(schema, value);
+    if (result.success) return result.data;
+    const fields = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || target],
+    );
+    throw new AppError('REQ_004', { fields: [...new Set(fields)] });
   });
 }

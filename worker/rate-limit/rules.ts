@@ -2,7 +2,7 @@
  * Rate-limit rules per route class. The defaults below can be overridden per deployment with the
  * RATE_LIMITS variable (JSON, e.g. {"api":{"limit":60}}), so limits are configuration, not code.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RateRule } from './limiter';
 
 export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks'] as const;
@@ -20,7 +20,10 @@ export const DEFAULT_RULES: Record<RateClass, RateRule> = {
 
 const overridesSchema = z.partialRecord(
   z.enum(RATE_CLASSES),
-  z.strictObject({ limit: z.int().min(1).max(100_000).optional(), windowSeconds: z.int().min(1).max(3600).optional() }),
+  z.strictObject({
+    limit: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+    windowSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(3600))),
+  }),
 );
 
 let parsed: { source: string | undefined; rules: Record<RateClass, RateRule> } | undefined;

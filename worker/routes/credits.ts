@@ -4,7 +4,7 @@
  * (once per Kuwait calendar day, which is its own idempotency).
  */
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idempotencyKey, pageQuery, spendCreditsBody } from '../../shared/schemas';
 import { requireUser } from '../auth/middleware';
 import { rpc } from '../db/rpc';
@@ -52,7 +52,7 @@ interface DbBonus {
   balance: DbBalance;
 }
 
-const ledgerQuery = pageQuery.extend({ cursor: z.string().regex(/^\d{1,18}$/).optional() });
+const ledgerQuery = z.extend(pageQuery, { cursor: z.optional(z.string().check(z.regex(/^\d{1,18}$/))) });
 
 export const credits = new Hono<AppEnv>()
   .get('/ledger', requireUser({ paid: true }), rateLimit('api'), validate('query', ledgerQuery), async (c) => {

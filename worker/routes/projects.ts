@@ -4,7 +4,7 @@
  * that is taken gets a short suffix, a chosen one answers PROJ_001.
  */
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createProjectBody, pageQuery, renameProjectBody, uuid } from '../../shared/schemas';
 import { SLUG_MAX_LENGTH, slugify } from '../../shared/slug';
 import { requireUser } from '../auth/middleware';
