@@ -59,6 +59,16 @@ describe('HS256', () => {
     expect(await codeOf(verifier.verify(`${header}.${forged}.${signature}`))).toBe('AUTH_004');
   });
 
+  it('remembers a verified token but still expires it on time', async () => {
+    let now = Date.now();
+    const clocked = new TokenVerifier({ supabaseUrl: URL_, hsSecret: LOCAL_JWT_SECRET, now: () => now });
+    const token = await signHs256({ ...accessClaims(URL_, USER), exp: Math.floor(now / 1000) + 60 });
+    expect((await clocked.verify(token)).sub).toBe(USER);
+    expect((await clocked.verify(token)).sub).toBe(USER);
+    now += 61_000;
+    expect(await codeOf(clocked.verify(token))).toBe('AUTH_003');
+  });
+
   it('refuses HS256 entirely when the project has no shared secret configured', async () => {
     const asymmetricOnly = new TokenVerifier({ supabaseUrl: URL_, fetchJwks: async () => Response.json({ keys: [] }) });
     expect(await codeOf(asymmetricOnly.verify(await signHs256(accessClaims(URL_, USER))))).toBe('AUTH_004');

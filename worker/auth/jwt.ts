@@ -27,6 +27,8 @@ export interface VerifyConfig {
 }
 
 const JWKS_TTL_MS = 10 * 60 * 1000;
+/** Tokens already verified in this isolate; a client sends the same token for up to an hour. */
+const VERIFIED_CACHE_SIZE = 1000;
 const JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
 const CLOCK_SKEW_S = 30;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,6 +71,7 @@ export class TokenVerifier {
   private hmacKey?: Promise<CryptoKey>;
   private jwks?: JwksKeys;
   private lastJwksFetch = -Infinity;
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(private readonly config: VerifyConfig) {
     this.issuer = `${config.supabaseUrl}/auth/v1`;
@@ -77,13 +80,23 @@ export class TokenVerifier {
 
   /** Returns the token's claims, or throws AUTH_003 (expired) / AUTH_004 (anything else wrong). */
   async verify(token: string): Promise<AccessClaims> {
+    const now = this.config.now?.() ?? Date.now();
+    // The same bytes already passed the signature check here: only the time claims can change.
+    const known = this.verified.get(token);
+    if (known) return this.checkClaims(known, now);
+    const claims = await this.verifySignature(token, now);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string, now: number): Promise<AccessClaims> {
     const parts = token.split('.');
     if (parts.length !== 3 || token.length > 8192) throw new AppError('AUTH_004');
     const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
     const header = parseJson(headerPart);
     const signature = base64UrlBytes(signaturePart);
     const signed = encoder.encode(`${headerPart}.${payloadPart}`);
-    const now = this.config.now?.() ?? Date.now();
 
     let valid = false;
     if (header.alg === 'HS256') {
