@@ -64,6 +64,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Real Chromium against `wrangler dev` and a local stack its global setup starts.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,149 @@
+/**
+ * Global setup for the end-to-end tests: a local stack of their own on free ports, the real Worker
+ * under `wrangler dev` (API + built site) pointed at it, and Debian's Chromium behind a Playwright
+ * browser server the test files connect to. The teardown stops all three and leaves no process.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserServer } from 'playwright-core';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+
+export interface E2eInfo {
+  /** The Worker under `wrangler dev`: the site and /api. */
+  siteUrl: string;
+  /** The local stack (Auth for the browser, and the mailbox). */
+  supabaseUrl: string;
+  /** Playwright browser server; connect with chromium.connect(). */
+  wsEndpoint: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2e: E2eInfo;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HOST = '127.0.0.1';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without the background-networking switches Chromium keeps calling Google services, which a
+// closed network answers slowly or not at all.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const READY_TIMEOUT_MS = 90_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** Stops `wrangler dev` and everything it spawned (npx, node, workerd): its whole process group. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // the group is already gone
+    }
+  };
+  const exited = running(child) ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+  // The leader may exit before its children (workerd); make sure none outlive it.
+  signal('SIGKILL');
+}
+
+/** Waits for GET /api/health to answer 200 (the Worker is up and reaches the database). */
+async function waitForHealth(siteUrl: string, wrangler: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!running(wrangler)) throw new Error(`wrangler dev exited (${wrangler.exitCode ?? wrangler.signalCode}):\n${output()}`);
+    const status = await fetch(`${siteUrl}/api/health`).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`wrangler dev did not answer /api/health within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(join(ROOT, 'site/dist/index.html'))) {
+    const build = spawnSync('npx', ['astro', 'build', '--root', 'site'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('building the site (astro build) failed');
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  }
+
+  const [workerPort, inspectorPort] = [await freePort(), await freePort()];
+  const siteUrl = `http://${HOST}:${workerPort}`;
+  let stack: LocalStack | undefined;
+  let wrangler: ChildProcess | undefined;
+  let browser: BrowserServer | undefined;
+  const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
+
+  const teardown = async () => {
+    await browser?.close();
+    if (wrangler) await stopGroup(wrangler);
+    await stack?.stop();
+    await rm(persistDir, { recursive: true, force: true });
+  };
+
+  try {
+    stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, siteUrl });
+    const vars = {
+      SUPABASE_URL: stack.url,
+      SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      SUPABASE_JWT_SECRET: stack.jwtSecret,
+    };
+    const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
+    args.push('--persist-to', persistDir, '--show-interactive-dev-session=false');
+    for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+    wrangler = spawn('npx', args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
+
+    // Kept only to explain a failed start; wrangler prints the bindings, so the keys are masked.
+    let log = '';
+    const keep = (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000));
+    wrangler.stdout!.on('data', keep);
+    wrangler.stderr!.on('data', keep);
+    const secrets = [stack.anonKey, stack.serviceRoleKey, stack.jwtSecret];
+    const output = () => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), log);
+
+    await waitForHealth(siteUrl, wrangler, output);
+    browser = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+
+  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint() });
+  return teardown;
+}
