@@ -2,7 +2,7 @@
  * Passwordless sign-in: the visitor enters an e-mail, receives a 6-digit code (or a link), and
  * types the code here. Every step shows progress, and failures say what to do next.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { supabase } from '../lib/api';
 
 const TEXT = {
@@ -41,6 +41,11 @@ export default function SignIn({ locale = 'ar' }: { locale?: 'ar' | 'en' }) {
   const [step, setStep] = useState<Step>({ name: 'email' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // Until the island is interactive the server-rendered form stays disabled: a native submit
+  // would put the e-mail address in the URL (and in every log on the way).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
+  const disabled = busy || !ready;
 
   async function sendCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -81,10 +86,10 @@ export default function SignIn({ locale = 'ar' }: { locale?: 'ar' | 'en' }) {
   return (
     <div className="card">
       {step.name === 'email' ? (
-        <form onSubmit={sendCode} noValidate>
+        <form onSubmit={sendCode} method="post" noValidate>
           <label htmlFor="email">{t.email}</label>
-          <input id="email" name="email" type="email" inputMode="email" autoComplete="email" dir="ltr" required disabled={busy} />
-          <button type="submit" disabled={busy}>{busy ? t.sending : t.send}</button>
+          <input id="email" name="email" type="email" inputMode="email" autoComplete="email" dir="ltr" required disabled={disabled} />
+          <button type="submit" disabled={disabled}>{busy ? t.sending : t.send}</button>
         </form>
       ) : (
         <form onSubmit={verify} noValidate>
