@@ -3,11 +3,11 @@
  * second per key, and reads that may lag writes from other locations by up to a minute.
  *
  * Each isolate counts hits in memory (exact and free) and folds them into one KV key per
- * (rule, subject, window): it writes its best-known total at most once a second per key (later
+ * (rule, subject, window): it writes its best-known total at most once every 1.1 s per key (later
  * hits are flushed by a deferred write), and re-reads the key at most every REFRESH_MS to learn
  * what other isolates counted. Accuracy this gives:
  * - one isolate (the common case for one user): exact;
- * - several isolates in one location: each learns the others' counts within REFRESH_MS + 1 s,
+ * - several isolates in one location: each learns the others' counts within REFRESH_MS + 1.1 s,
  *   so a burst can pass the limit by what the others admitted in that time;
  * - simultaneous writes from different isolates: the larger total wins, so the stored count can
  *   lag the true one by the smaller isolate's share. Exact global limits need a Durable Object.
