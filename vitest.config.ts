@@ -7,7 +7,11 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** Worker tests in workerd, pointed at a local stack of their own (started by the global setup). */
-function workerProject(name: string, include: string[], exclude: string[] = []): TestProjectInlineConfiguration {
+function workerProject(
+  name: string,
+  include: string[],
+  { exclude = [], setup = 'tests/support/stack-global-setup.ts' }: { exclude?: string[]; setup?: string } = {},
+): TestProjectInlineConfiguration {
   return {
     plugins: [
       cloudflareTest(({ inject }) => {
@@ -19,7 +23,9 @@ function workerProject(name: string, include: string[], exclude: string[] = []):
               SUPABASE_URL: stack.url,
               SUPABASE_ANON_KEY: stack.anonKey,
               SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-              SUPABASE_JWT_SECRET: stack.jwtSecret,
+              // A project whose tokens are asymmetric has no shared secret to give the Worker
+              // (set empty, so a developer's .dev.vars cannot fill it in).
+              SUPABASE_JWT_SECRET: stack.jwtAlg === 'HS256' ? stack.jwtSecret : '',
               // Integration tests make many calls per user; the limiter has its own tests.
               RATE_LIMITS: JSON.stringify({ api: { limit: 10_000 } }),
             },
@@ -31,7 +37,7 @@ function workerProject(name: string, include: string[], exclude: string[] = []):
       name,
       include,
       exclude,
-      globalSetup: ['tests/support/stack-global-setup.ts'],
+      globalSetup: [setup],
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
@@ -41,9 +47,11 @@ function workerProject(name: string, include: string[], exclude: string[] = []):
 export default defineConfig({
   test: {
     projects: [
-      workerProject('worker', ['tests/worker/**/*.test.ts'], ['tests/worker/outage/**']),
+      workerProject('worker', ['tests/worker/**/*.test.ts'], { exclude: ['tests/worker/outage/**', 'tests/worker/es256/**'] }),
       // Stops and restarts Postgres, so it gets a stack no other test file shares.
       workerProject('worker-outage', ['tests/worker/outage/**/*.test.ts']),
+      // Tokens signed with ES256 and checked through the stack's real JWKS endpoint.
+      workerProject('worker-es256', ['tests/worker/es256/**/*.test.ts'], { setup: 'tests/support/stack-global-setup-es256.ts' }),
       {
         test: {
           name: 'db',

@@ -2,13 +2,17 @@
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
+ * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
+ * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
 
 export interface StackInfo {
+  jwtAlg: JwtAlg;
   url: string;
   anonKey: string;
   serviceRoleKey: string;
@@ -22,8 +26,8 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
-  const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false });
+export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
+  const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, jwtAlg });
 
   const actions: Record<string, () => Promise<void>> = {
     '/postgres/stop': () => stack.stopPostgres(),
@@ -41,6 +45,7 @@ export default async function setup(project: TestProject) {
   const { port } = control.address() as AddressInfo;
 
   project.provide('stack', {
+    jwtAlg,
     url: stack.url,
     anonKey: stack.anonKey,
     serviceRoleKey: stack.serviceRoleKey,
@@ -52,3 +57,5 @@ export default async function setup(project: TestProject) {
     await stack.stop();
   };
 }
+
+export default (project: TestProject) => setupStack(project, 'HS256');
