@@ -266,6 +266,19 @@ as $$
   select count(*)::integer from expired
 $$;
 
+-- Why: serialises, per project, the changes that can make bookings overlap (new holds and
+-- confirmations). Without it, concurrent conflicting inserts wait on each other under the
+-- exclusion constraint and Postgres breaks the cycle with deadlock errors after deadlock_timeout
+-- (seen with 100 holds on one slot); with it, each sees the committed winner and gets BOOK_001.
+create function private.lock_project_bookings(p_project_id uuid)
+  returns void
+  language sql
+  set search_path = ''
+as $$
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_project_id::text, 0))
+$$;
+grant execute on function private.lock_project_bookings(uuid) to service_role;
+
 -- Why: holds a slot while the visitor pays. Stale holds of the project expire first; the
 -- exclusion constraint then picks one winner among concurrent holds (the others get BOOK_001).
 create function public.create_booking_hold(
@@ -290,6 +303,7 @@ begin
   if not exists (select 1 from public.projects where id = p_project_id) then
     perform private.fail('NOT_FOUND_002', 'project not found');
   end if;
+  perform private.lock_project_bookings(p_project_id);
   perform public.expire_booking_holds(p_project_id);
 
   insert into public.bookings (project_id, slot, hold_expires_at, client_name, client_email, client_phone)
@@ -315,6 +329,7 @@ as $$
 declare
   v_booking public.bookings;
 begin
+  perform private.lock_project_bookings(b.project_id) from public.bookings b where b.id = p_booking_id;
   update public.bookings set status = 'confirmed', confirmed_at = private.clock()
   where id = p_booking_id
   returning * into strict v_booking;
