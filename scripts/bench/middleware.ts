@@ -12,7 +12,8 @@ import { onError, onNotFound, validate } from '../../worker/errors/handler';
 import { limitBodySize, requireJsonBody } from '../../worker/middleware/body-guard';
 import { requestContext } from '../../worker/middleware/request-context';
 import { rateLimit } from '../../worker/rate-limit/middleware';
-import { accessClaims, LOCAL_JWT_SECRET, signHs256 } from '../../tests/support/tokens';
+import { LOCAL_JWT_SECRET } from '../../supabase/local/keys';
+import { accessClaims, signHs256 } from '../../tests/support/tokens';
 import { MemoryKv } from './memory-kv';
 
 export const VARIANTS = ['bare', 'context', 'auth', 'rateLimit', 'full'] as const;

@@ -9,14 +9,11 @@ import pg from 'pg';
 import { generateEs256Key, type JwtAlg } from './jwt';
 import { Mailbox, type MailMessage } from './mailbox';
 import { prepareLocalDatabase, startPostgres, SUPABASE_DIR, type PgConnectionInfo } from './postgres';
+import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from './keys';
 import { createApiServer, listen, type StackContext } from './server';
 
-/** The Supabase CLI's well-known local values (never production ones). */
-export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
-export const LOCAL_ANON_KEY =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
-export const LOCAL_SERVICE_ROLE_KEY =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
+export { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY };
+
 export const DEFAULT_API_PORT = 54321;
 export const DEFAULT_PG_PORT = 54322;
 export const DEFAULT_SITE_URL = 'http://127.0.0.1:8787';

@@ -4,9 +4,9 @@
  * tokens for the auth-failure suites.
  */
 
-const encoder = new TextEncoder();
+import { LOCAL_JWT_SECRET } from '../../supabase/local/keys';
 
-export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+const encoder = new TextEncoder();
 
 export function base64Url(data: Uint8Array | string): string {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
