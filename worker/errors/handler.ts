@@ -7,18 +7,9 @@ import type { Context, ErrorHandler, NotFoundHandler, ValidationTargets } from '
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
 import * as z from 'zod/mini';
-import { errorMessage, type ErrorBody, type ErrorCode } from '../../shared/errors';
+import { errorMessage, type ErrorBody } from '../../shared/errors';
 import type { AppEnv } from '../env';
 import { AppError } from './app-error';
-
-/** Hono's own HTTPExceptions (from its validator and body parsers) by status. */
-const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
-  400: 'REQ_001',
-  401: 'AUTH_004',
-  404: 'NOT_FOUND_001',
-  413: 'REQ_002',
-  415: 'REQ_003',
-};
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
   const body: ErrorBody = {
@@ -38,10 +29,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     if (err.status >= 500) c.get('log')?.error('request.failed', { code: err.code, cause: err.cause });
     return errorResponse(c, err);
   }
-  if (err instanceof HTTPException) {
-    const code = HTTP_EXCEPTION_CODES[err.status];
-    if (code) return errorResponse(c, new AppError(code));
-  }
+  // Hono's validator throws this one HTTPException itself, for a body that is not valid JSON.
+  if (err instanceof HTTPException && err.status === 400) return errorResponse(c, new AppError('REQ_001'));
   c.get('log')?.error('request.unhandled', { error: err });
   return errorResponse(c, new AppError('SRV_001'));
 };
