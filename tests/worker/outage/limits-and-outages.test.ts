@@ -3,7 +3,7 @@
  * the database going away and coming back (503 SRV_002, then recovery).
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../worker/app';
 import { call, controlPostgres, errorCode, newUser, topUp } from '../../support/api';
 import { accessClaims, signHs256 } from '../../support/tokens';
@@ -93,6 +93,30 @@ describe('database outage', () => {
     const back = await call('GET', '/api/me', { token: user.token });
     expect(back.status).toBe(200);
     expect(await (await call('GET', '/api/health')).json()).toEqual({ status: 'ok', database: 'reachable' });
+  });
+
+  it('logs the failure with the request id and without the token or personal data of the request', async () => {
+    const deadUrl = 'http://127.0.0.1:9';
+    const token = await signHs256(accessClaims(deadUrl, crypto.randomUUID(), { email: 'sara@example.com' }));
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const response = await requestWith({ SUPABASE_URL: deadUrl }, '/api/projects', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Call sara@example.com or +965 5555 1234' }),
+      });
+      expect(response.status).toBe(503);
+      const requestId = response.headers.get('X-Request-Id')!;
+      const mine = lines.filter((line) => line.includes(requestId));
+      expect(mine.length).toBeGreaterThan(0);
+      for (const line of mine) {
+        expect(JSON.parse(line)).toMatchObject({ requestId, level: expect.any(String) });
+        for (const secret of [token, token.split('.')[1]!, 'sara@example.com', '5555 1234']) expect(line).not.toContain(secret);
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers 503 SRV_002 when the database endpoint itself cannot be reached', async () => {
