@@ -1,4 +1,4 @@
-// `npm run bench`: measures the budgets of DESIGN.md section 6 on this machine and prints them
+// `npm run bench`: measures the budgets of docs/ARCHITECTURE.md section 6 on this machine and prints them
 // (details, then a table); also writes them to .wrangler/bench.json for later comparison. It
 // never fails on a budget: it exits non-zero only if a measurement cannot run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -99,7 +99,7 @@ for (const [name, rule] of [
 const verdict = (within) => (within === 'n/a' ? 'n/a' : within ? 'within' : 'OVER');
 const table = [['metric', 'figure', 'budget', 'within?'], ...rows.map((r) => [r.metric, r.figure, r.budget, verdict(r.within)])];
 const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-console.log(`\nBudgets (DESIGN.md section 6), Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}:`);
+console.log(`\nBudgets (docs/ARCHITECTURE.md section 6), Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}:`);
 for (const cells of table) console.log(cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 
 mkdirSync('.wrangler', { recursive: true });

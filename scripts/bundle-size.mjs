@@ -1,5 +1,5 @@
 // Bundles the Worker exactly as `wrangler deploy` would (--dry-run, nothing uploaded) and prints its
-// gzip size against the 60 KB budget of DESIGN.md section 6. Exits non-zero only if bundling fails.
+// gzip size against the 60 KB budget of docs/ARCHITECTURE.md section 6. Exits non-zero only if bundling fails.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },
   SRV_001: { status: 500, ar: 'حدث خطأ غير متوقع، حاول مرة أخرى', en: 'Something went wrong. Please try again.' },
   SRV_002: { status: 503, ar: 'الخدمة غير متاحة مؤقتاً، حاول بعد قليل', en: 'The service is temporarily unavailable. Please try again shortly.' },
+  SRV_004: { status: 503, ar: 'الخدمة غير مهيأة بعد، يرجى المحاولة لاحقاً', en: 'The service is not configured yet. Please try again later.' },
   SRV_003: { status: 502, ar: 'تعذر الاتصال بخدمة خارجية', en: 'An external service did not respond correctly.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -66,7 +67,7 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
   return ERROR_CATALOGUE[code][locale];
 }
 
-/** The JSON body of every error response (DESIGN.md section 2). */
+/** The JSON body of every error response (docs/ARCHITECTURE.md section 2). */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; fields?: string[] };
 }

@@ -1,5 +1,5 @@
 /**
- * Plans and credit costs: the one TypeScript copy of DESIGN.md section 3. The database holds the
+ * Plans and credit costs: the one TypeScript copy of docs/ARCHITECTURE.md section 3. The database holds the
  * same rows (supabase/migrations seed them); tests/db proves the two copies agree.
  * Money is integer fils (1 KWD = 1000 fils). Credits have at most one decimal place.
  */

@@ -8,6 +8,9 @@ import { SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
 export const uuid = z.uuid();
 
+/** `/:id` of a project in a route path. */
+export const projectIdParam = z.strictObject({ id: uuid });
+
 export const creditAction = z.enum(CREDIT_ACTIONS);
 
 /** Idempotency keys: what clients commonly send (UUIDs, ULIDs, opaque tokens), nothing wider. */

@@ -3,8 +3,7 @@
  * create users through the Auth admin API, give them plans or credits through the service RPCs
  * (the same path the payment webhooks take), and mint their access tokens.
  */
-import { env } from 'cloudflare:test';
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import { accessClaims, signHs256, type Claims } from './tokens';
 

@@ -10,21 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
-
-export interface StackInfo {
-  jwtAlg: JwtAlg;
-  url: string;
-  anonKey: string;
-  serviceRoleKey: string;
-  jwtSecret: string;
-  controlUrl: string;
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    stack: StackInfo;
-  }
-}
+import type { StackInfo } from './stack-info';
 
 export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, jwtAlg });

@@ -34,7 +34,7 @@ const CLOCK_SKEW_S = 30;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type AsymmetricAlg = 'ES256' | 'RS256';
-const ASYMMETRIC: Record<AsymmetricAlg, { kty: string; import: EcKeyImportParams | RsaHashedImportParams; verify: EcdsaParams | AlgorithmIdentifier }> = {
+const ASYMMETRIC: Record<AsymmetricAlg, { kty: string; import: SubtleCryptoImportKeyAlgorithm; verify: SubtleCryptoSignAlgorithm }> = {
   ES256: { kty: 'EC', import: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } },
   RS256: { kty: 'RSA', import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
 };
@@ -157,7 +157,7 @@ export class TokenVerifier {
       const spec = ASYMMETRIC[alg];
       if (!spec || jwk.kty !== spec.kty || typeof jwk.kid !== 'string') continue;
       if (jwk.use !== undefined && jwk.use !== 'sig') continue;
-      const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, spec.import, false, ['verify']).catch(() => null);
+      const key = await crypto.subtle.importKey('jwk', jwk as unknown as JsonWebKey, spec.import, false, ['verify']).catch(() => null);
       if (key) keys.set(jwk.kid, { alg, key });
     }
     this.jwks = { keys, fetchedAt: now };

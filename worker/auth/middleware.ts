@@ -4,7 +4,7 @@
  * refuse anonymous-sign-in users (AUTH_005): they have no plan and no credits of their own.
  */
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Bindings } from '../env';
+import { appConfig, type AppEnv, type Bindings } from '../env';
 import { AppError } from '../errors/app-error';
 import { TokenVerifier } from './jwt';
 
@@ -19,10 +19,11 @@ export interface AuthUser {
 const verifiers = new Map<string, TokenVerifier>();
 
 function verifierFor(env: Bindings): TokenVerifier {
-  const cacheKey = `${env.SUPABASE_URL}\n${env.SUPABASE_JWT_SECRET ?? ''}`;
+  const { supabaseUrl, jwtSecret } = appConfig(env);
+  const cacheKey = `${supabaseUrl}\n${jwtSecret ?? ''}`;
   let verifier = verifiers.get(cacheKey);
   if (!verifier) {
-    verifier = new TokenVerifier({ supabaseUrl: env.SUPABASE_URL, hsSecret: env.SUPABASE_JWT_SECRET || undefined });
+    verifier = new TokenVerifier({ supabaseUrl, hsSecret: jwtSecret });
     verifiers.set(cacheKey, verifier);
   }
   return verifier;

@@ -6,7 +6,7 @@
  * the message); an unreachable or slow database becomes SRV_002.
  */
 import { isErrorCode } from '../../shared/errors';
-import type { Bindings } from '../env';
+import { appConfig, type Bindings } from '../env';
 import { AppError } from '../errors/app-error';
 
 const TIMEOUT_MS = 8000;
@@ -34,12 +34,13 @@ function errorFromPostgrest(status: number, body: PostgrestError): AppError {
 }
 
 export async function rpc<T>(env: Bindings, fn: string, args: Record<string, unknown>, caller: Caller): Promise<T> {
-  const key = caller === 'service' ? env.SUPABASE_SERVICE_ROLE_KEY : env.SUPABASE_ANON_KEY;
+  const { supabaseUrl, anonKey, serviceRoleKey } = appConfig(env);
+  const key = caller === 'service' ? serviceRoleKey : anonKey;
   const bearer = typeof caller === 'object' ? caller.token : key;
   let response: Response;
   let text: string;
   try {
-    response = await fetch(`${env.SUPABASE_URL}/rest/v1/rpc/${fn}`, {
+    response = await fetch(`${supabaseUrl}/rest/v1/rpc/${fn}`, {
       method: 'POST',
       headers: { apikey: key, Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(args),

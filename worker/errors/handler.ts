@@ -1,12 +1,10 @@
 /**
- * Turns anything thrown in a request into the error body of DESIGN.md section 2, and wires zod
- * validation failures into the same path. Unknown errors are logged and answered as SRV_001:
+ * Turns anything thrown in a request into the error body of docs/ARCHITECTURE.md section 2.
+ * Unknown errors are logged and answered as SRV_001:
  * the client never sees a stack trace or an internal message.
  */
-import type { Context, ErrorHandler, NotFoundHandler, ValidationTargets } from 'hono';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { validator } from 'hono/validator';
-import * as z from 'zod/mini';
 import { errorMessage, type ErrorBody } from '../../shared/errors';
 import type { AppEnv } from '../env';
 import { AppError } from './app-error';
@@ -36,15 +34,3 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 };
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) => errorResponse(c, new AppError('NOT_FOUND_001'));
-
-/** Validates a request part with a zod schema; failures become REQ_004 naming the fields, never their values. */
-export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodMiniType>(target: Target, schema: Schema) {
-  return validator(target, async (value): Promise<z.output<Schema>> => {
-    const result = await z.safeParseAsync(schema, value);
-    if (result.success) return result.data;
-    const fields = result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || target],
-    );
-    throw new AppError('REQ_004', { fields: [...new Set(fields)] });
-  });
-}

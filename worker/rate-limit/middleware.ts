@@ -5,11 +5,11 @@
  * (SRV_002) and other routes proceed uncounted; both are logged.
  */
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env';
+import { appConfig, type AppEnv } from '../env';
 import { AppError } from '../errors/app-error';
 import { createLogger } from '../log/logger';
 import { KvRateLimiter, type RateDecision } from './limiter';
-import { rateRules, type RateClass } from './rules';
+import type { RateClass } from './rules';
 
 const limiters = new WeakMap<KVNamespace, KvRateLimiter>();
 
@@ -34,7 +34,7 @@ function headersFor(decision: RateDecision, windowSeconds: number): Record<strin
 
 export function rateLimit(rateClass: RateClass, { failClosed = false }: { failClosed?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const rule = rateRules(c.env.RATE_LIMITS)[rateClass];
+    const rule = appConfig(c.env).rateRules[rateClass];
     const user = c.get('user');
     const subject = user ? `u:${user.id}` : `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}`;
     let decision: RateDecision;

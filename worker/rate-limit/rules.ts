@@ -8,7 +8,6 @@ import type { RateRule } from './limiter';
 export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks'] as const;
 export type RateClass = (typeof RATE_CLASSES)[number];
 
-
 /** Per user for signed-in routes, per client IP for public ones; webhooks per provider IP. */
 export const DEFAULT_RULES: Record<RateClass, RateRule> = {
   api: { limit: 120, windowSeconds: 60 },
@@ -26,15 +25,20 @@ const overridesSchema = z.partialRecord(
   }),
 );
 
-let parsed: { source: string | undefined; rules: Record<RateClass, RateRule> } | undefined;
+export type RateRules = Record<RateClass, RateRule>;
 
-export function rateRules(source: string | undefined): Record<RateClass, RateRule> {
-  if (parsed && parsed.source === source) return parsed.rules;
+/** The default rules with a deployment's overrides applied; an invalid override is reported, not thrown. */
+export function parseRateRules(source: string | undefined): { rules: RateRules; error?: string } {
   const rules = { ...DEFAULT_RULES };
-  if (source) {
-    const overrides = overridesSchema.parse(JSON.parse(source));
-    for (const name of RATE_CLASSES) rules[name] = { ...rules[name], ...overrides[name] };
+  if (!source) return { rules };
+  let json: unknown;
+  try {
+    json = JSON.parse(source);
+  } catch {
+    return { rules, error: 'not valid JSON' };
   }
-  parsed = { source, rules };
-  return rules;
+  const overrides = overridesSchema.safeParse(json);
+  if (!overrides.success) return { rules, error: 'not a valid set of rules' };
+  for (const name of RATE_CLASSES) rules[name] = { ...rules[name], ...overrides.data[name] };
+  return { rules };
 }

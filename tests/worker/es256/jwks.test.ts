@@ -3,7 +3,7 @@
  * with ES256 and publishes the key at /auth/v1/.well-known/jwks.json; this Worker has no shared
  * secret, so it can only accept a token by fetching that JWKS and checking the signature itself.
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, errorCode } from '../../support/api';
 import { accessClaims, signHs256 } from '../../support/tokens';

@@ -2,7 +2,8 @@
  * Rate limiting through the whole app (headers, 429, per-user isolation, KV failure policy) and
  * the database going away and coming back (503 SRV_002, then recovery).
  */
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../worker/app';
 import { call, controlPostgres, errorCode, newUser, topUp } from '../../support/api';

@@ -2,7 +2,7 @@
  * One auth-failure suite, run against every protected route: no token, malformed, wrong
  * signature, expired, wrong audience, alg=none, and an anonymous-sign-in user on paid routes.
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessClaims, signHs256, unsignedNone } from '../../support/tokens';
 import { call, errorCode, newUser, token, type TestUser } from '../../support/api';

@@ -3,9 +3,10 @@
  * anon key, which is public by design). Served at runtime so one site build works everywhere.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../env';
+import { appConfig, type AppEnv } from '../../env';
 
 export const config = new Hono<AppEnv>().get('/', (c) => {
+  const { supabaseUrl, anonKey } = appConfig(c.env);
   c.header('Cache-Control', 'public, max-age=300');
-  return c.json({ supabaseUrl: c.env.SUPABASE_URL, supabaseAnonKey: c.env.SUPABASE_ANON_KEY });
+  return c.json({ supabaseUrl, supabaseAnonKey: anonKey });
 });

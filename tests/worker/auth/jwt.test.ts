@@ -1,9 +1,9 @@
 /** Access-token verification in the Worker: algorithms, claims, and the JWKS cache rules. */
 import { describe, expect, it } from 'vitest';
-import { TokenVerifier } from '../../worker/auth/jwt';
-import { AppError } from '../../worker/errors/app-error';
-import { LOCAL_JWT_SECRET } from '../../supabase/local/keys';
-import { accessClaims, base64Url, es256Signer, signHs256, unsignedNone } from '../support/tokens';
+import { TokenVerifier } from '../../../worker/auth/jwt';
+import { AppError } from '../../../worker/errors/app-error';
+import { LOCAL_JWT_SECRET } from '../../../supabase/local/keys';
+import { accessClaims, base64Url, es256Signer, signHs256, unsignedNone } from '../../support/tokens';
 
 const URL_ = 'http://supabase.test';
 const USER = '6f1c2b4e-8a3d-4c5e-9f70-1a2b3c4d5e6f';

@@ -3,8 +3,8 @@
  * as every route, with the public anon key). 503 when it does not, for uptime checks.
  */
 import { Hono } from 'hono';
-import { rpc } from '../db/rpc';
-import type { AppEnv } from '../env';
+import { rpc } from '../../db/rpc';
+import type { AppEnv } from '../../env';
 
 export const health = new Hono<AppEnv>().get('/', async (c) => {
   c.header('Cache-Control', 'no-store');

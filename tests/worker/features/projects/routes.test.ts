@@ -1,7 +1,7 @@
 /** /api/projects through the Worker: the owner's CRUD, Arabic slugs, and strangers kept out. */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, errorCode, newUser } from '../../support/api';
+import { call, errorCode, newUser } from '../../../support/api';
 
 interface Project {
   id: string;

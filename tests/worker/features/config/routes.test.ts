@@ -1,7 +1,7 @@
 /** GET /api/config gives the browser the public Supabase settings and nothing secret. */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
-import { call } from '../../support/api';
+import { call } from '../../../support/api';
 
 it('returns the project URL and anon key, never the service key or JWT secret', async () => {
   const response = await call('GET', '/api/config');

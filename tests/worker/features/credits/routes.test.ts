@@ -1,8 +1,8 @@
 /** /api/me and /api/credits/* through the Worker, against real SQL in the local stack. */
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../../shared/errors';
-import { TIERS } from '../../../shared/pricing';
-import { call, errorCode, newUser, subscribe, topUp } from '../../support/api';
+import { ERROR_CATALOGUE } from '../../../../shared/errors';
+import { TIERS } from '../../../../shared/pricing';
+import { call, errorCode, newUser, subscribe, topUp } from '../../../support/api';
 
 interface Balance {
   daily: number;

@@ -1,10 +1,8 @@
-/** GET /api/me: the signed-in user's plan and credit summary, as the dashboard header needs it. */
-import { Hono } from 'hono';
-import { requireUser } from '../auth/middleware';
-import { rpc } from '../db/rpc';
-import type { AppEnv } from '../env';
-import { rateLimit } from '../rate-limit/middleware';
-import { toBalance, type DbBalance } from './credits';
+/** The signed-in user's profile and credit summary from SQL (`get_me`), in the API's shape. */
+import type { AuthUser } from '../../auth/middleware';
+import { rpc } from '../../db/rpc';
+import type { Bindings } from '../../env';
+import { toBalance, type DbBalance } from '../credits/db';
 
 interface DbMe {
   profile: { locale: string; tier: string | null; period_end: string | null };
@@ -16,10 +14,9 @@ interface DbMe {
   };
 }
 
-export const me = new Hono<AppEnv>().get('/', requireUser({ paid: false }), rateLimit('api'), async (c) => {
-  const user = c.get('user');
-  const row = await rpc<DbMe>(c.env, 'get_me', {}, user);
-  return c.json({
+export async function getMe(env: Bindings, user: AuthUser) {
+  const row = await rpc<DbMe>(env, 'get_me', {}, user);
+  return {
     user: { id: user.id, isAnonymous: user.isAnonymous },
     plan: { tier: row.profile.tier, periodEnd: row.profile.period_end },
     locale: row.profile.locale,
@@ -30,5 +27,5 @@ export const me = new Hono<AppEnv>().get('/', requireUser({ paid: false }), rate
       nextBonusAt: row.credits.next_bonus_at,
       bonusAvailable: row.credits.bonus_available,
     },
-  });
-});
+  };
+}

@@ -2,7 +2,7 @@
  * The built Astro site through the Worker's static-assets binding: / is the Arabic right-to-left
  * landing page. (Which paths reach the Hono app first is checked against `wrangler dev` in tests/e2e.)
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 describe('static site through the assets binding', () => {

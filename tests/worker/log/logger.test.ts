@@ -1,6 +1,6 @@
 /** Logs carry the request id and never tokens, keys, e-mail addresses or phone numbers. */
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../worker/log/logger';
+import { createLogger } from '../../../worker/log/logger';
 
 function capture() {
   const lines: string[] = [];

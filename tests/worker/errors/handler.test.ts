@@ -1,11 +1,10 @@
-/** The error contract of DESIGN.md section 2, exercised on the real Workers runtime. */
-import { env } from 'cloudflare:test';
-import { exports } from 'cloudflare:workers';
+/** The error contract of docs/ARCHITECTURE.md section 2, exercised on the real Workers runtime. */
+import { env, exports } from 'cloudflare:workers';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../shared/errors';
-import { createApp } from '../../worker/app';
-import { validate } from '../../worker/errors/handler';
+import { ERROR_CATALOGUE } from '../../../shared/errors';
+import { createApp } from '../../../worker/app';
+import { validate } from '../../../worker/middleware/validate';
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 

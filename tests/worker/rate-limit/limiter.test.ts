@@ -1,7 +1,7 @@
 /** The KV rate limiter on the real Workers KV simulation: exact in one isolate, KV-friendly writes. */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { KvRateLimiter } from '../../worker/rate-limit/limiter';
+import { KvRateLimiter } from '../../../worker/rate-limit/limiter';
 
 /** The real KV binding, with every put recorded (key and time). */
 function recordingKv() {

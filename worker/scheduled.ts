@@ -1,0 +1,23 @@
+/**
+ * The Cron Trigger (wrangler.toml `[triggers]`): housekeeping that must happen even when no
+ * request comes. Each job runs on its own, so one failing job never stops the others.
+ */
+import { expireBookingHolds } from './features/bookings/db';
+import type { Bindings } from './env';
+import { createLogger } from './log/logger';
+
+const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
+  'bookings.expire_holds': expireBookingHolds,
+};
+
+export async function runScheduled(env: Bindings, cron: string): Promise<void> {
+  const log = createLogger(`cron:${cron}`);
+  await Promise.all(
+    Object.entries(jobs).map(([name, job]) =>
+      job(env).then(
+        (result) => log.info('cron.job_done', { job: name, result }),
+        (error: unknown) => log.error('cron.job_failed', { job: name, error }),
+      ),
+    ),
+  );
+}
