@@ -6,21 +6,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessClaims, signHs256, unsignedNone } from '../../support/tokens';
 import { call, errorCode, newUser, token, type TestUser } from '../../support/api';
-
-const SOME_ID = '3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f';
-
-const PROTECTED: Array<{ method: string; path: string; body?: unknown; paid: boolean; headers?: Record<string, string> }> = [
-  { method: 'GET', path: '/api/me', paid: false },
-  { method: 'GET', path: '/api/credits/ledger', paid: true },
-  { method: 'POST', path: '/api/credits/spend', body: { action: 'chat_message' }, paid: true, headers: { 'Idempotency-Key': 'auth-suite-key-1' } },
-  { method: 'POST', path: '/api/credits/daily-bonus', paid: true },
-  { method: 'GET', path: '/api/projects', paid: true },
-  { method: 'POST', path: '/api/projects', body: { name: 'مشروع' }, paid: true },
-  { method: 'GET', path: `/api/projects/${SOME_ID}`, paid: true },
-  { method: 'PATCH', path: `/api/projects/${SOME_ID}`, body: { name: 'x' }, paid: true },
-  { method: 'DELETE', path: `/api/projects/${SOME_ID}`, paid: true },
-  { method: 'GET', path: `/api/projects/${SOME_ID}/bookings`, paid: true },
-];
+import { PROTECTED_ROUTES } from '../../support/routes';
 
 let user: TestUser;
 const bad: Record<string, string> = {};
@@ -36,7 +22,7 @@ beforeAll(async () => {
   bad['anon key'] = env.SUPABASE_ANON_KEY;
 });
 
-describe.each(PROTECTED)('$method $path', (route) => {
+describe.each(PROTECTED_ROUTES)('$method $path', (route) => {
   const send = (authorization?: string) =>
     call(route.method, route.path, { body: route.body, headers: { ...route.headers, ...(authorization ? { Authorization: authorization } : {}) } });
 
