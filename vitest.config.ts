@@ -66,7 +66,7 @@ export default defineConfig({
         // The local stack's conformance tests: each file starts its own stack on free ports.
         test: {
           name: 'local',
-          include: ['tests/local/**/*.test.ts'],
+          include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 120_000,

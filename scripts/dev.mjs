@@ -3,10 +3,11 @@
 // serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
 // changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, watch } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
+import { watchTree } from './watch-tree.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -93,7 +94,7 @@ function watchSite() {
       void rebuild();
     }
   };
-  watch(`${ROOT}site/src`, { recursive: true }, () => {
+  watchTree(`${ROOT}site/src`, () => {
     clearTimeout(timer);
     timer = setTimeout(rebuild, 300);
   });
@@ -115,10 +116,26 @@ if (useLocalStack) {
 }
 
 if ((await build()) !== 0 && !stopping) await shutdown(1);
+/** Resolves once the Worker answers HTTP at all (any status), so the URL printed next works. */
+async function workerAnswers() {
+  for (;;) {
+    if (stopping) return;
+    const answered = await fetch(`${SITE}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 if (!stopping) {
   const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)]);
   wrangler.on('exit', (code) => shutdown(code ?? 0));
   watchSite();
+  await workerAnswers();
+}
+if (!stopping) {
   console.log(
     [
       '',
@@ -126,8 +143,8 @@ if (!stopping) {
       useLocalStack ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres` : '',
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
       '',
-      'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد، ثم خذ الرمز أو الرابط من البريد المحلي.',
-      'Sign in: open the site, ask for a sign-in code with any email, then take the code or the link from the mailbox.',
+      'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
+      'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',
       'Ctrl-C يوقف كل شيء · Ctrl-C stops everything.',
       '',
     ]

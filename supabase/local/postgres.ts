@@ -6,7 +6,7 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -88,15 +88,38 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * As root, initdb and postgres run as a `postgres` system user, which must be able to enter every
+ * folder above the data directory. Says what to do instead of failing later with initdb's EACCES.
+ */
+async function assertPostgresUserCanEnter(folder: string): Promise<void> {
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `Postgres runs as the system user "postgres" when started as root, and that user cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, or move the project to a folder others can enter (for example /srv or /work). ` +
+          `· يعمل Postgres باسم المستخدم "postgres" عند التشغيل كـ root، ولا يستطيع دخول ${dir}: نفّذ الأمر أعلاه أو انقل المشروع إلى مجلد آخر.`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
 export async function startPostgres(options: StartOptions = {}): Promise<RunningPostgres> {
   const temporary = !options.dataDir;
-  // As root, initdb runs as a `postgres` system user, which must be able to enter the parent folder.
+  const isRoot = process.getuid?.() === 0;
   const parent = options.dataDir ? join(options.dataDir, '..') : await mkdtemp(join(tmpdir(), 'kwq8-pg-'));
   await mkdir(parent, { recursive: true });
   await chmod(parent, 0o755);
+  if (isRoot) {
+    await assertPostgresUserCanEnter(parent).catch(async (error: unknown) => {
+      if (temporary) await rm(parent, { recursive: true, force: true });
+      throw error;
+    });
+  }
   const databaseDir = options.dataDir ?? join(parent, 'data');
   const port = options.port || (await freePort());
-  const isRoot = process.getuid?.() === 0;
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
