@@ -47,7 +47,9 @@ function workerProject(
 export default defineConfig({
   test: {
     projects: [
-      workerProject('worker', ['tests/worker/**/*.test.ts', 'tests/shared/**/*.test.ts'], { exclude: ['tests/worker/outage/**', 'tests/worker/es256/**'] }),
+      workerProject('worker', ['tests/worker/**/*.test.ts', 'tests/shared/**/*.test.ts'], {
+        exclude: ['tests/worker/outage/**', 'tests/worker/es256/**'],
+      }),
       // Stops and restarts Postgres, so it gets a stack no other test file shares.
       workerProject('worker-outage', ['tests/worker/outage/**/*.test.ts']),
       // Tokens signed with ES256 and checked through the stack's real JWKS endpoint.

@@ -53,7 +53,9 @@ await measure('marketing pages', async () => {
   const { pages, missing } = measureMarketingPages();
   details.pages = { pages, missing };
   for (const page of pages) {
-    console.log(`${page.page}: ${page.scriptTags} <script> tags, ${page.jsFiles.length} .js references, ${page.jsBytes} B JS; HTML+CSS ${kb(page.htmlCssGzipBytes)} gzip`);
+    console.log(
+      `${page.page}: ${page.scriptTags} <script> tags, ${page.jsFiles.length} .js references, ${page.jsBytes} B JS; HTML+CSS ${kb(page.htmlCssGzipBytes)} gzip`,
+    );
     row(`JS on ${page.page}`, `${page.jsBytes} B`, '0 B', page.jsBytes === 0, page.jsBytes);
     row(`HTML+CSS on ${page.page} (gzip)`, kb(page.htmlCssGzipBytes), 'Lighthouse ≥ 95: not run', 'n/a', page.htmlCssGzipBytes);
   }
@@ -70,9 +72,19 @@ for (const [runtime, time] of [
     details[`middleware_${runtime}`] = result;
     const { micros, overheadPct } = result;
     console.log(`${result.requestsPerVariant} requests per variant, median µs per request:`);
-    console.log(Object.entries(micros).map(([variant, us]) => `${variant} ${fixed(us)}`).join(', '));
+    console.log(
+      Object.entries(micros)
+        .map(([variant, us]) => `${variant} ${fixed(us)}`)
+        .join(', '),
+    );
     console.log('(context = requestContext + body guard; auth adds requireUser; rateLimit adds rateLimit; full adds validate)');
-    row(`Auth+rate limit+validation overhead (${runtime})`, `+${fixed(overheadPct, 0)} % of bare ${fixed(micros.bare)} µs (context ${fixed(micros.context)} → full ${fixed(micros.full)} µs)`, '≤ 20 %', overheadPct <= 20, overheadPct);
+    row(
+      `Auth+rate limit+validation overhead (${runtime})`,
+      `+${fixed(overheadPct, 0)} % of bare ${fixed(micros.bare)} µs (context ${fixed(micros.context)} → full ${fixed(micros.full)} µs)`,
+      '≤ 20 %',
+      overheadPct <= 20,
+      overheadPct,
+    );
   });
 }
 
@@ -84,8 +96,12 @@ for (const [name, rule] of [
     const burst = await rateLimitBurst(rule);
     details[`burst_${name.replace(' ', '_')}`] = { rule, ...burst };
     const gap = burst.minGapMs === null ? 'n/a' : `${fixed(burst.minGapMs)} ms`;
-    console.log(`${burst.hits} hits in ${fixed(burst.seconds)} s on ${rule.limit}/${rule.windowSeconds} s: ${burst.admitted} admitted, stored ${burst.stored};`);
-    console.log(`${burst.writes} KV writes to ${burst.keys} key(s), at most ${burst.maxWritesPerKeySecond} per key in any 1 s, shortest gap ${gap}`);
+    console.log(
+      `${burst.hits} hits in ${fixed(burst.seconds)} s on ${rule.limit}/${rule.windowSeconds} s: ${burst.admitted} admitted, stored ${burst.stored};`,
+    );
+    console.log(
+      `${burst.writes} KV writes to ${burst.keys} key(s), at most ${burst.maxWritesPerKeySecond} per key in any 1 s, shortest gap ${gap}`,
+    );
     row(
       `KV writes/key/s, burst (${name})`,
       `${burst.maxWritesPerKeySecond} (gap ≥ ${gap}; stored ${burst.stored} / admitted ${burst.admitted})`,
@@ -99,11 +115,26 @@ for (const [name, rule] of [
 const verdict = (within) => (within === 'n/a' ? 'n/a' : within ? 'within' : 'OVER');
 const table = [['metric', 'figure', 'budget', 'within?'], ...rows.map((r) => [r.metric, r.figure, r.budget, verdict(r.within)])];
 const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-console.log(`\nBudgets (docs/ARCHITECTURE.md section 6), Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}:`);
-for (const cells of table) console.log(cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+console.log(
+  `\nBudgets (docs/ARCHITECTURE.md section 6), Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}:`,
+);
+for (const cells of table)
+  console.log(
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
 
 mkdirSync('.wrangler', { recursive: true });
-const report = { measuredAt: new Date().toISOString(), node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, results: rows, details };
+const report = {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  cpu: cpus()[0]?.model,
+  results: rows,
+  details,
+};
 writeFileSync('.wrangler/bench.json', `${JSON.stringify(report, null, 2)}\n`);
 console.log('written to .wrangler/bench.json');
 process.exit(failed ? 1 : 0);

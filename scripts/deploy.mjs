@@ -13,7 +13,9 @@ const problems = [];
 const toml = readFileSync('wrangler.toml', 'utf8');
 const kvId = /binding\s*=\s*"RATE_LIMIT_KV"\s*\n\s*id\s*=\s*"([^"]*)"/.exec(toml)?.[1] ?? '';
 if (!/^[0-9a-f]{32}$/.test(kvId) || /^0+$/.test(kvId)) {
-  problems.push('RATE_LIMIT_KV has no real namespace id: run `npx wrangler kv namespace create RATE_LIMIT_KV` and put the id in wrangler.toml');
+  problems.push(
+    'RATE_LIMIT_KV has no real namespace id: run `npx wrangler kv namespace create RATE_LIMIT_KV` and put the id in wrangler.toml',
+  );
 }
 
 let secrets = [];

@@ -25,7 +25,15 @@ function supabaseUrl() {
   const line = readFileSync(file, 'utf8')
     .split('\n')
     .find((entry) => /^\s*SUPABASE_URL\s*=/.test(entry));
-  return line ? line.split('=').slice(1).join('=').trim().replace(/^["']|["']$/g, '').replace(/\/$/, '') : LOCAL_SUPABASE_URL;
+  return line
+    ? line
+        .split('=')
+        .slice(1)
+        .join('=')
+        .trim()
+        .replace(/^["']|["']$/g, '')
+        .replace(/\/$/, '')
+    : LOCAL_SUPABASE_URL;
 }
 
 const children = new Set();
@@ -34,7 +42,12 @@ let stopping = false;
 
 /** Starts a command in its own process group, so stopping it stops everything it spawned. */
 function start(command, args) {
-  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
@@ -102,7 +115,9 @@ function watchSite() {
 
 const url = supabaseUrl();
 const useLocalStack = url === LOCAL_SUPABASE_URL;
-await requireFreePorts(useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker });
+await requireFreePorts(
+  useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker },
+);
 
 if (useLocalStack) {
   try {
@@ -112,7 +127,9 @@ if (useLocalStack) {
     await shutdown(1);
   }
 } else {
-  console.log(`SUPABASE_URL في ‎.dev.vars‎ يشير إلى ${url}: لن يُشغَّل Supabase المحلي · .dev.vars points SUPABASE_URL at ${url}: not starting the local stack`);
+  console.log(
+    `SUPABASE_URL في ‎.dev.vars‎ يشير إلى ${url}: لن يُشغَّل Supabase المحلي · .dev.vars points SUPABASE_URL at ${url}: not starting the local stack`,
+  );
 }
 
 if ((await build()) !== 0 && !stopping) await shutdown(1);
@@ -140,7 +157,9 @@ if (!stopping) {
     [
       '',
       `KWq8: ${SITE}   (API: ${SITE}/api/health)`,
-      useLocalStack ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres` : '',
+      useLocalStack
+        ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres`
+        : '',
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',

@@ -38,7 +38,11 @@ export const ERROR_CATALOGUE = {
   REQ_003: { status: 415, ar: 'نوع المحتوى غير مدعوم، استخدم JSON', en: 'Unsupported content type; send application/json.' },
   REQ_004: { status: 422, ar: 'بعض البيانات المدخلة غير صحيحة', en: 'Some of the submitted data is not valid.' },
   REQ_005: { status: 428, ar: 'مفتاح عدم التكرار مطلوب لهذا الطلب', en: 'This request needs an Idempotency-Key header.' },
-  REQ_006: { status: 409, ar: 'تم استخدام مفتاح عدم التكرار لطلب مختلف', en: 'This Idempotency-Key was already used for a different request.' },
+  REQ_006: {
+    status: 409,
+    ar: 'تم استخدام مفتاح عدم التكرار لطلب مختلف',
+    en: 'This Idempotency-Key was already used for a different request.',
+  },
   NOT_FOUND_001: { status: 404, ar: 'المسار المطلوب غير موجود', en: 'No such API route.' },
   NOT_FOUND_002: { status: 404, ar: 'العنصر المطلوب غير موجود', en: 'The requested item was not found.' },
 
@@ -50,8 +54,16 @@ export const ERROR_CATALOGUE = {
   // Limits and service health.
   RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },
   SRV_001: { status: 500, ar: 'حدث خطأ غير متوقع، حاول مرة أخرى', en: 'Something went wrong. Please try again.' },
-  SRV_002: { status: 503, ar: 'الخدمة غير متاحة مؤقتاً، حاول بعد قليل', en: 'The service is temporarily unavailable. Please try again shortly.' },
-  SRV_004: { status: 503, ar: 'الخدمة غير مهيأة بعد، يرجى المحاولة لاحقاً', en: 'The service is not configured yet. Please try again later.' },
+  SRV_002: {
+    status: 503,
+    ar: 'الخدمة غير متاحة مؤقتاً، حاول بعد قليل',
+    en: 'The service is temporarily unavailable. Please try again shortly.',
+  },
+  SRV_004: {
+    status: 503,
+    ar: 'الخدمة غير مهيأة بعد، يرجى المحاولة لاحقاً',
+    en: 'The service is not configured yet. Please try again later.',
+  },
   SRV_003: { status: 502, ar: 'تعذر الاتصال بخدمة خارجية', en: 'An external service did not respond correctly.' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -17,7 +17,9 @@ function measurePage(page) {
   const html = readFileSync(join(DIST, page), 'utf8');
   const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
   const jsUrls = [...new Set([...html.matchAll(/["']([^"'\s]+\.m?js)(?:[?#][^"']*)?["']/gi)].map((m) => m[1]))];
-  const cssUrls = [...html.matchAll(/<link\b[^>]*rel=["']?stylesheet[^>]*>/gi)].map((m) => /href=["']?([^"'\s>]+)/i.exec(m[0])?.[1]).filter(Boolean);
+  const cssUrls = [...html.matchAll(/<link\b[^>]*rel=["']?stylesheet[^>]*>/gi)]
+    .map((m) => /href=["']?([^"'\s>]+)/i.exec(m[0])?.[1])
+    .filter(Boolean);
   const inlineJs = scripts.reduce((sum, m) => sum + Buffer.byteLength(m[1]), 0);
   const referencedJs = jsUrls.reduce((sum, url) => sum + localFile(url).length, 0);
   const cssGzip = cssUrls.reduce((sum, url) => sum + gzipSync(localFile(url), { level: 9 }).length, 0);

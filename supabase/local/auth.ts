@@ -71,8 +71,7 @@ const USER_COLUMNS = `id, aud, role, email, phone, email_confirmed_at, confirmed
 const iso = (date: Date | null) => (date ? date.toISOString() : undefined);
 const sha224 = (value: string) => createHash('sha224').update(value).digest('hex');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The user as GoTrue returns it (null timestamps left out, one email identity). */
 function userJson(user: UserRow): Record<string, unknown> {
@@ -207,7 +206,12 @@ function allowedRedirect(ctx: StackContext, wanted: string | null): string {
 }
 
 /** Identity data GoTrue copies into user_metadata for email users. */
-const identityData = (id: string, email: string, verified: boolean) => ({ sub: id, email, email_verified: verified, phone_verified: false });
+const identityData = (id: string, email: string, verified: boolean) => ({
+  sub: id,
+  email,
+  email_verified: verified,
+  phone_verified: false,
+});
 
 async function requestOtp(req: IncomingMessage, ctx: StackContext, query: URLSearchParams): Promise<void> {
   const body = await readJson(req);
@@ -273,7 +277,8 @@ function verifyPost(ctx: StackContext, body: Record<string, unknown>) {
   if (!method) throw new AuthError(400, 'validation_failed', 'Verify requires a verification type');
   if (typeof body.token_hash === 'string' && body.token_hash) return signInWithToken(ctx, body.token_hash, method);
   if (typeof body.token === 'string' && body.token) {
-    if (body.email === undefined) throw new AuthError(400, 'validation_failed', 'Only an email address or phone number should be provided on verify');
+    if (body.email === undefined)
+      throw new AuthError(400, 'validation_failed', 'Only an email address or phone number should be provided on verify');
     return signInWithToken(ctx, sha224(normalizeEmail(body.email) + body.token.trim()), method);
   }
   throw new AuthError(400, 'validation_failed', 'Verify requires either a token or a token hash');
@@ -408,7 +413,13 @@ async function adminCreateUser(req: IncomingMessage, ctx: StackContext) {
   return userJson(rows[0]);
 }
 
-export async function handleAuth(req: IncomingMessage, res: ServerResponse, ctx: StackContext, path: string, query: URLSearchParams): Promise<void> {
+export async function handleAuth(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: StackContext,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const route = `${req.method} ${path.slice('/auth/v1'.length)}`;
   const headers = { 'X-Supabase-Api-Version': API_VERSION };
   try {
@@ -435,7 +446,12 @@ export async function handleAuth(req: IncomingMessage, res: ServerResponse, ctx:
       case 'GET /.well-known/jwks.json':
         return sendJson(res, 200, { keys: ctx.keys.es256 ? [publicJwk(ctx.keys.es256)] : [] }, headers);
       case 'GET /health':
-        return sendJson(res, 200, { version: 'local', name: 'GoTrue', description: 'KWq8 local stack: the Auth subset the product uses' }, headers);
+        return sendJson(
+          res,
+          200,
+          { version: 'local', name: 'GoTrue', description: 'KWq8 local stack: the Auth subset the product uses' },
+          headers,
+        );
       default:
         throw new AuthError(404, 'not_found', 'Not Found');
     }

@@ -63,8 +63,7 @@ function decodeJson(part: string): unknown {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkSignature(alg: string, kid: unknown, input: string, signature: Buffer, keys: JwtKeys): JwtFailure | null {
   if (alg === 'HS256') {
@@ -77,8 +76,7 @@ function checkSignature(alg: string, kid: unknown, input: string, signature: Buf
       return { kind: 'signature', message: 'No suitable key or wrong key type' };
     }
     const valid =
-      signature.length === 64 &&
-      verify('sha256', Buffer.from(input), { key: keys.es256.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+      signature.length === 64 && verify('sha256', Buffer.from(input), { key: keys.es256.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
     return valid ? null : { kind: 'signature', message: 'JWT cryptographic operation failed' };
   }
   return { kind: 'algorithm', message: 'Wrong or unsupported encoding algorithm' };
@@ -116,7 +114,6 @@ export function verifyJwt(token: string, keys: JwtKeys, now = Math.floor(Date.no
     return { ok: false, failure: { kind: 'malformed', message: 'JWT could not be decoded' } };
   }
   const signature = Buffer.from(signaturePart, 'base64url');
-  const failure =
-    checkSignature(header.alg, header.kid, `${headerPart}.${payloadPart}`, signature, keys) ?? checkTimes(claims, now);
+  const failure = checkSignature(header.alg, header.kid, `${headerPart}.${payloadPart}`, signature, keys) ?? checkTimes(claims, now);
   return failure ? { ok: false, failure } : { ok: true, claims };
 }

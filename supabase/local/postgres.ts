@@ -207,7 +207,9 @@ export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true
   const client = new pg.Client(info);
   await client.connect();
   try {
-    const { rows } = await client.query<{ ready: boolean }>(`select to_regclass('supabase_migrations.schema_migrations') is not null as ready`);
+    const { rows } = await client.query<{ ready: boolean }>(
+      `select to_regclass('supabase_migrations.schema_migrations') is not null as ready`,
+    );
     const created = !rows[0]!.ready;
     if (created) {
       // One transaction, so an interrupted first start leaves nothing half made.
@@ -217,7 +219,9 @@ export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true
           create table supabase_migrations.schema_migrations (version text primary key, name text, applied_at timestamptz not null default now());`);
       });
     }
-    const done = new Set((await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
+    const done = new Set(
+      (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version),
+    );
     const applied: string[] = [];
     for (const file of await sqlFiles(MIGRATIONS_DIR)) {
       const name = basename(file, '.sql');

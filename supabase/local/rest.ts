@@ -50,7 +50,13 @@ function requestClaims(req: IncomingMessage, ctx: StackContext): JwtClaims {
     const result = verifyJwt(apikey, ctx.keys);
     const role = result.ok ? result.claims.role : undefined;
     if (!result.ok || (role !== 'anon' && role !== 'service_role')) {
-      throw restError(401, 'PGRST301', 'Invalid API key', result.ok ? null : result.failure.message, 'Double check your Supabase `anon` or `service_role` API key.');
+      throw restError(
+        401,
+        'PGRST301',
+        'Invalid API key',
+        result.ok ? null : result.failure.message,
+        'Double check your Supabase `anon` or `service_role` API key.',
+      );
     }
   }
   const token = bearerToken(req) ?? apikey;
@@ -66,12 +72,36 @@ function statusForSqlState(code: string, role: string): number {
   if (code === '42501') return role === 'anon' ? 401 : 403;
   if (/^PT\d{3}$/.test(code)) return Number(code.slice(2));
   const exact: Record<string, number> = {
-    '23503': 409, '23505': 409, '25006': 405, P0001: 400, '42883': 404, '42P01': 404, '42P17': 500,
+    '23503': 409,
+    '23505': 409,
+    '25006': 405,
+    P0001: 400,
+    '42883': 404,
+    '42P01': 404,
+    '42P17': 500,
   };
   if (exact[code]) return exact[code];
   const byClass: Record<string, number> = {
-    '08': 503, '09': 500, '0L': 403, '0P': 403, '25': 500, '28': 403, '2D': 500, '38': 500, '39': 500, '3B': 500,
-    '40': 500, '53': 503, '54': 500, '55': 500, '57': 500, '58': 500, F0: 500, HV: 500, P0: 500, XX: 500,
+    '08': 503,
+    '09': 500,
+    '0L': 403,
+    '0P': 403,
+    '25': 500,
+    '28': 403,
+    '2D': 500,
+    '38': 500,
+    '39': 500,
+    '3B': 500,
+    '40': 500,
+    '53': 503,
+    '54': 500,
+    '55': 500,
+    '57': 500,
+    '58': 500,
+    F0: 500,
+    HV: 500,
+    P0: 500,
+    XX: 500,
   };
   return byClass[code.slice(0, 2)] ?? 400;
 }
@@ -180,7 +210,10 @@ function callStatement(schema: string, fn: FunctionInfo, args: { json: string; k
     const used = fn.params.filter((param) => keys.includes(param.name));
     const columns = used.map((param) => `${pg.escapeIdentifier(param.name)} ${param.type}`).join(', ');
     const args = used
-      .map((param) => `${param.variadic ? 'variadic ' : ''}${pg.escapeIdentifier(param.name)} := pgrst_args.${pg.escapeIdentifier(param.name)}`)
+      .map(
+        (param) =>
+          `${param.variadic ? 'variadic ' : ''}${pg.escapeIdentifier(param.name)} := pgrst_args.${pg.escapeIdentifier(param.name)}`,
+      )
       .join(', ');
     from = `(select * from json_to_record($1::json) as _(${columns})) pgrst_args, lateral `;
     call = `${target}(${args})`;
@@ -215,7 +248,13 @@ async function callFunction(req: IncomingMessage, ctx: StackContext, name: strin
   if (req.method !== 'POST') throw restError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
   const schema = header(req, 'content-profile') ?? EXPOSED_SCHEMAS[0]!;
   if (!EXPOSED_SCHEMAS.includes(schema)) {
-    throw restError(406, 'PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${EXPOSED_SCHEMAS.join(', ')}`);
+    throw restError(
+      406,
+      'PGRST106',
+      `Invalid schema: ${schema}`,
+      null,
+      `Only the following schemas are exposed: ${EXPOSED_SCHEMAS.join(', ')}`,
+    );
   }
   const contentType = header(req, 'content-type');
   if (contentType && !/^application\/json\b/i.test(contentType)) {
@@ -256,7 +295,15 @@ async function callFunction(req: IncomingMessage, ctx: StackContext, name: strin
                 set_config('request.jwt.claims', $3, true), set_config('request.jwt.claim.sub', $4, true),
                 set_config('request.method', $5, true), set_config('request.path', $6, true),
                 set_config('request.headers', $7, true)`,
-        [SEARCH_PATH, role, JSON.stringify(claims), typeof claims.sub === 'string' ? claims.sub : '', 'POST', `/rpc/${name}`, JSON.stringify(requestHeaders(req))],
+        [
+          SEARCH_PATH,
+          role,
+          JSON.stringify(claims),
+          typeof claims.sub === 'string' ? claims.sub : '',
+          'POST',
+          `/rpc/${name}`,
+          JSON.stringify(requestHeaders(req)),
+        ],
       );
       const { rows } = await client.query<{ body: string | null }>(callStatement(schema, fn, args));
       let body = rows[0]?.body ?? null;

@@ -76,7 +76,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let pools: pg.Pool[] = [];
   try {
     const { created, applied } = await prepareLocalDatabase(postgres.info, { seed: options.seed ?? true });
-    log(`Postgres 17 on 127.0.0.1:${postgres.info.port} (${created ? 'new database' : 'existing data'}, ${applied.length} migration(s) applied)`);
+    log(
+      `Postgres 17 on 127.0.0.1:${postgres.info.port} (${created ? 'new database' : 'existing data'}, ${applied.length} migration(s) applied)`,
+    );
 
     const restPool = new pg.Pool({ ...postgres.info, ...AUTHENTICATOR, max: 20 });
     const adminPool = new pg.Pool({ ...postgres.info, max: 10 });

@@ -72,13 +72,17 @@ describe('confirmation', () => {
     const booking = await hold(projectId);
     const confirmed = await asService(db, `public.confirm_booking($1)`, [booking.id], '2027-01-01T08:05:00Z');
     expect(confirmed.status).toBe('confirmed');
-    expect(await outboxFor(booking.id)).toEqual([{ topic: 'booking.confirmed', payload: expect.objectContaining({ id: booking.id, status: 'confirmed' }) }]);
+    expect(await outboxFor(booking.id)).toEqual([
+      { topic: 'booking.confirmed', payload: expect.objectContaining({ id: booking.id, status: 'confirmed' }) },
+    ]);
     // Idempotent: confirming again returns it without a second event.
     await asService(db, `public.confirm_booking($1)`, [booking.id], '2027-01-01T08:06:00Z');
     expect(await outboxFor(booking.id)).toHaveLength(1);
 
     await expectCode(hold(projectId, '2027-02-01T00:00:00Z'), 'BOOK_001');
-    await expect(db.admin.query(`update public.bookings set status = 'confirmed' where project_id = $1 and id <> $2`, [projectId, booking.id])).resolves.toBeDefined();
+    await expect(
+      db.admin.query(`update public.bookings set status = 'confirmed' where project_id = $1 and id <> $2`, [projectId, booking.id]),
+    ).resolves.toBeDefined();
     await expect(
       db.admin.query(
         `insert into public.bookings (project_id, slot, status, client_name) values ($1, tstzrange($2, $3), 'confirmed', 'Twin')`,
@@ -215,8 +219,11 @@ describe('webhook events and outbox', () => {
 
   it('claims due rows under a lease, retries failures with backoff and stops after delivery', async () => {
     await db.admin.query(`delete from public.outbox`);
-    await db.admin.query(`insert into public.outbox (topic, payload, available_at) values ('test.a', '{}', $1), ('test.b', '{}', $1)`, [T0]);
-    const claim = (at: string) => call<{ id: string; topic: string; attempts: number }>(db, 'service_role', {}, `select * from public.claim_outbox(10, 60)`, [], at);
+    await db.admin.query(`insert into public.outbox (topic, payload, available_at) values ('test.a', '{}', $1), ('test.b', '{}', $1)`, [
+      T0,
+    ]);
+    const claim = (at: string) =>
+      call<{ id: string; topic: string; attempts: number }>(db, 'service_role', {}, `select * from public.claim_outbox(10, 60)`, [], at);
 
     const claimed = await claim(T0);
     expect(claimed.map((r) => [r.topic, r.attempts])).toEqual([

@@ -12,7 +12,9 @@ type Outcome = { ok: true; value: any } | { ok: false; code: string; message: st
 
 async function settle(promises: Promise<unknown>[]): Promise<Outcome[]> {
   return (await Promise.allSettled(promises)).map((result) =>
-    result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, code: result.reason.code, message: result.reason.message },
+    result.status === 'fulfilled'
+      ? { ok: true, value: result.value }
+      : { ok: false, code: result.reason.code, message: result.reason.message },
   );
 }
 

@@ -17,7 +17,12 @@ describe('spend_credits', () => {
     await giveCredits(db, userId, { daily: 1, dailyExpiresAt: LATER, monthly: 2, monthlyExpiresAt: LATER, purchased: 5 }, NOW);
 
     const first = await spend(userId, 'page_generation', 'k1');
-    expect(first).toMatchObject({ action: 'page_generation', cost: 3, replayed: false, balance: { daily: 0, monthly: 0, purchased: 5, total: 5 } });
+    expect(first).toMatchObject({
+      action: 'page_generation',
+      cost: 3,
+      replayed: false,
+      balance: { daily: 0, monthly: 0, purchased: 5, total: 5 },
+    });
     const second = await spend(userId, 'simple_edit', 'k2');
     expect(second.balance).toEqual({ daily: 0, monthly: 0, purchased: 4.5, total: 4.5 });
 
@@ -83,7 +88,10 @@ describe('spend_credits', () => {
       call(db, 'authenticated', userClaims(anonymous, { is_anonymous: true }), `select public.spend_credits('chat_message', 'a1')`),
       'AUTH_005',
     );
-    await expectCode(call(db, 'authenticated', userClaims(anonymous, { is_anonymous: true }), `select public.claim_daily_bonus()`), 'AUTH_005');
+    await expectCode(
+      call(db, 'authenticated', userClaims(anonymous, { is_anonymous: true }), `select public.claim_daily_bonus()`),
+      'AUTH_005',
+    );
   });
 });
 
@@ -188,10 +196,13 @@ describe('reading credits', () => {
     for (const key of ['l1', 'l2', 'l3', 'l4']) await spend(userId, 'chat_message', key);
 
     const page = (limit: number, before: number | null) =>
-      call<{ id: string; reason: string; balance_after: string }>(db, 'authenticated', userClaims(userId), `select * from public.credit_ledger($1, $2)`, [
-        limit,
-        before,
-      ]);
+      call<{ id: string; reason: string; balance_after: string }>(
+        db,
+        'authenticated',
+        userClaims(userId),
+        `select * from public.credit_ledger($1, $2)`,
+        [limit, before],
+      );
     const first = await page(2, null);
     expect(first.map((row) => Number(row.balance_after))).toEqual([6, 7]);
     const second = await page(2, Number(first[1]!.id));

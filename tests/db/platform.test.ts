@@ -28,9 +28,9 @@ describe('platform layer', () => {
     });
     expect(row).toEqual({ uid: null, role: 'anon', cu: 'anon' });
     await expect(db.as('anon', {}, (client) => client.query('select * from auth.users'))).rejects.toThrow(/permission denied/);
-    await expect(db.as('authenticated', userClaims(await db.newUser()), (client) => client.query('select * from auth.users'))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      db.as('authenticated', userClaims(await db.newUser()), (client) => client.query('select * from auth.users')),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('service_role bypasses RLS and may read auth.users', async () => {

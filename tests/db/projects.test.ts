@@ -55,7 +55,9 @@ describe('profiles', () => {
     const { rows } = await db.admin.query(
       `insert into auth.users (id, email, raw_user_meta_data) values (gen_random_uuid(), 'en@example.test', '{"locale":"en"}') returning id`,
     );
-    const profiles = await db.admin.query(`select id, locale, tier from public.profiles where id = any ($1) order by locale`, [[arabic, rows[0].id]]);
+    const profiles = await db.admin.query(`select id, locale, tier from public.profiles where id = any ($1) order by locale`, [
+      [arabic, rows[0].id],
+    ]);
     expect(profiles.rows).toEqual([
       { id: arabic, locale: 'ar', tier: null },
       { id: rows[0].id, locale: 'en', tier: null },
@@ -73,7 +75,9 @@ describe('pricing', () => {
   });
 
   it('the credit costs in SQL equal shared/pricing.ts', async () => {
-    const { rows } = await db.admin.query(`select action, credits::float8 as credits, allowed_tiers as tiers from public.credit_costs order by action`);
+    const { rows } = await db.admin.query(
+      `select action, credits::float8 as credits, allowed_tiers as tiers from public.credit_costs order by action`,
+    );
     const expected = Object.values(CREDIT_COSTS)
       .map((cost) => ({ ...cost, tiers: cost.tiers ? [...cost.tiers] : null }))
       .sort((a, b) => a.action.localeCompare(b.action));

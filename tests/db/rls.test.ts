@@ -35,14 +35,16 @@ beforeAll(async () => {
   const project = await newProject(db, owner, 'rls-owner');
   await giveCredits(db, owner, { purchased: 5 });
   await asUser(db, owner, `public.spend_credits('chat_message', 'rls')`);
-  const booking = (
-    await asService(db, `public.create_booking_hold($1, '2027-02-01T10:00Z', '2027-02-01T11:00Z', 'Client')`, [project])
-  ).id;
+  const booking = (await asService(db, `public.create_booking_hold($1, '2027-02-01T10:00Z', '2027-02-01T11:00Z', 'Client')`, [project])).id;
   const payment = (
     await asService(db, `public.create_payment('booking', 'upayments', 'rls-ref', 5000, 'KWD', p_booking_id => $1)`, [booking])
   ).id;
-  const { rows } = await db.admin.query(`insert into public.domains (project_id, name) values ($1, 'rls-owner.com') returning id`, [project]);
-  await db.admin.query(`insert into public.webhook_events (provider, event_id, payload_sha256) values ('stripe', 'evt_rls', repeat('a', 64))`);
+  const { rows } = await db.admin.query(`insert into public.domains (project_id, name) values ($1, 'rls-owner.com') returning id`, [
+    project,
+  ]);
+  await db.admin.query(
+    `insert into public.webhook_events (provider, event_id, payload_sha256) values ('stripe', 'evt_rls', repeat('a', 64))`,
+  );
   await db.admin.query(`insert into public.outbox (topic, payload) values ('test.event', '{}')`);
   await db.admin.query(`insert into public.error_log (code, detail) values ('SRV_001', 'rls fixture')`);
   f = { owner, stranger, project, booking, payment, domain: rows[0].id };
@@ -90,75 +92,138 @@ function byKey(table: string, key: string, id: (f: Fixture) => unknown, touch: s
 
 const matrix: Record<string, TableCase> = {
   tiers: {
-    sql: byKey('tiers', 'id', () => 'basic', 'price_fils', () => [`insert into public.tiers values ('gold', 1, 'KWD', 1, 1, 99) returning 1`, []]),
+    sql: byKey(
+      'tiers',
+      'id',
+      () => 'basic',
+      'price_fils',
+      () => [`insert into public.tiers values ('gold', 1, 'KWD', 1, 1, 99) returning 1`, []],
+    ),
     expect: { select: publicRead, insert: all('denied'), update: all('denied'), delete: all('denied') },
   },
   credit_costs: {
-    sql: byKey('credit_costs', 'action', () => 'chat_message', 'credits', () => [`insert into public.credit_costs values ('fly', 1, null) returning 1`, []]),
+    sql: byKey(
+      'credit_costs',
+      'action',
+      () => 'chat_message',
+      'credits',
+      () => [`insert into public.credit_costs values ('fly', 1, null) returning 1`, []],
+    ),
     expect: { select: publicRead, insert: all('denied'), update: all('denied'), delete: all('denied') },
   },
   profiles: {
-    sql: byKey('profiles', 'id', (x) => x.owner, 'locale', (x) => [`insert into public.profiles (id) values ($1) returning 1`, [x.owner]]),
+    sql: byKey(
+      'profiles',
+      'id',
+      (x) => x.owner,
+      'locale',
+      (x) => [`insert into public.profiles (id) values ($1) returning 1`, [x.owner]],
+    ),
     expect: { select: ownerReads, insert: all('denied'), update: ownerWrites, delete: all('denied') },
   },
   credit_balances: {
-    sql: byKey('credit_balances', 'user_id', (x) => x.owner, 'purchased', (x) => [
-      `insert into public.credit_balances (user_id) values ($1) returning 1`,
-      [x.stranger],
-    ]),
+    sql: byKey(
+      'credit_balances',
+      'user_id',
+      (x) => x.owner,
+      'purchased',
+      (x) => [`insert into public.credit_balances (user_id) values ($1) returning 1`, [x.stranger]],
+    ),
     expect: readOnlyForAll,
   },
   credit_ledger: {
-    sql: byKey('credit_ledger', 'user_id', (x) => x.owner, 'delta_daily', (x) => [
-      `insert into public.credit_ledger (user_id, reason, delta_purchased, balance_daily, balance_monthly, balance_purchased)
+    sql: byKey(
+      'credit_ledger',
+      'user_id',
+      (x) => x.owner,
+      'delta_daily',
+      (x) => [
+        `insert into public.credit_ledger (user_id, reason, delta_purchased, balance_daily, balance_monthly, balance_purchased)
        values ($1, 'topup', 100, 0, 0, 100) returning 1`,
-      [x.owner],
-    ]),
+        [x.owner],
+      ],
+    ),
     expect: readOnlyForAll,
   },
   projects: {
-    sql: byKey('projects', 'id', (x) => x.project, 'name', (x) => [
-      `insert into public.projects (owner_id, name, slug) values ($1, 'New', 'rls-new') returning 1`,
-      [x.owner],
-    ]),
+    sql: byKey(
+      'projects',
+      'id',
+      (x) => x.project,
+      'name',
+      (x) => [`insert into public.projects (owner_id, name, slug) values ($1, 'New', 'rls-new') returning 1`, [x.owner]],
+    ),
     expect: { select: ownerReads, insert: { ...ownerWrites, stranger: 'denied' }, update: ownerWrites, delete: ownerWrites },
   },
   bookings: {
-    sql: byKey('bookings', 'id', (x) => x.booking, 'client_name', (x) => [
-      `insert into public.bookings (project_id, slot, hold_expires_at, client_name)
+    sql: byKey(
+      'bookings',
+      'id',
+      (x) => x.booking,
+      'client_name',
+      (x) => [
+        `insert into public.bookings (project_id, slot, hold_expires_at, client_name)
        values ($1, tstzrange('2027-03-01T10:00Z', '2027-03-01T11:00Z'), now() + interval '5 minutes', 'X') returning 1`,
-      [x.project],
-    ]),
+        [x.project],
+      ],
+    ),
     expect: serviceWrites,
   },
   payments: {
-    sql: byKey('payments', 'id', (x) => x.payment, 'status', (x) => [
-      `insert into public.payments (user_id, purpose, provider, provider_ref, amount_fils, currency, credits)
+    sql: byKey(
+      'payments',
+      'id',
+      (x) => x.payment,
+      'status',
+      (x) => [
+        `insert into public.payments (user_id, purpose, provider, provider_ref, amount_fils, currency, credits)
        values ($1, 'topup', 'stripe', 'rls-new', 1000, 'KWD', 10) returning 1`,
-      [x.owner],
-    ]),
+        [x.owner],
+      ],
+    ),
     expect: serviceWrites,
   },
   domains: {
-    sql: byKey('domains', 'id', (x) => x.domain, 'status', (x) => [
-      `insert into public.domains (project_id, name) values ($1, 'rls-new.com') returning 1`,
-      [x.project],
-    ]),
+    sql: byKey(
+      'domains',
+      'id',
+      (x) => x.domain,
+      'status',
+      (x) => [`insert into public.domains (project_id, name) values ($1, 'rls-new.com') returning 1`, [x.project]],
+    ),
     expect: serviceWrites,
   },
   webhook_events: {
-    sql: byKey('webhook_events', 'event_id', () => 'evt_rls', 'payload_sha256', () => [
-      `insert into public.webhook_events (provider, event_id, payload_sha256) values ('upayments', 'evt_new', repeat('b', 64)) returning 1`,
-      [],
-    ]),
+    sql: byKey(
+      'webhook_events',
+      'event_id',
+      () => 'evt_rls',
+      'payload_sha256',
+      () => [
+        `insert into public.webhook_events (provider, event_id, payload_sha256) values ('upayments', 'evt_new', repeat('b', 64)) returning 1`,
+        [],
+      ],
+    ),
     expect: serviceTable,
   },
   outbox: {
-    sql: byKey('outbox', 'topic', () => 'test.event', 'attempts', () => [`insert into public.outbox (topic, payload) values ('test.other', '{}') returning 1`, []]),
+    sql: byKey(
+      'outbox',
+      'topic',
+      () => 'test.event',
+      'attempts',
+      () => [`insert into public.outbox (topic, payload) values ('test.other', '{}') returning 1`, []],
+    ),
     expect: serviceTable,
   },
   error_log: {
-    sql: byKey('error_log', 'code', () => 'SRV_001', 'detail', () => [`insert into public.error_log (code) values ('SRV_002') returning 1`, []]),
+    sql: byKey(
+      'error_log',
+      'code',
+      () => 'SRV_001',
+      'detail',
+      () => [`insert into public.error_log (code) values ('SRV_002') returning 1`, []],
+    ),
     expect: serviceTable,
   },
 };
@@ -184,7 +249,9 @@ async function attempt(actor: Actor, [sql, params]: [string, unknown[]]): Promis
 
 describe('RLS matrix', () => {
   it('covers every table in public', async () => {
-    const { rows } = await db.admin.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p', 'v', 'm', 'f')`);
+    const { rows } = await db.admin.query(
+      `select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p', 'v', 'm', 'f')`,
+    );
     expect(rows.map((row) => row.relname).sort()).toEqual(Object.keys(matrix).sort());
   });
 
@@ -240,7 +307,9 @@ describe('exposed schema hygiene', () => {
         `select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' and not relrowsecurity`,
       );
       expect(rows.map((row) => row.relname)).toEqual(['leaky']);
-      expect((await client.query(`select has_table_privilege('anon', 'public.leaky', 'SELECT') as reachable`)).rows[0].reachable).toBe(true);
+      expect((await client.query(`select has_table_privilege('anon', 'public.leaky', 'SELECT') as reachable`)).rows[0].reachable).toBe(
+        true,
+      );
     } finally {
       await client.query('rollback');
       client.release();
@@ -298,7 +367,9 @@ describe('exposed schema hygiene', () => {
       code: '42501',
     });
     await expect(
-      db.as('authenticated', userClaims(randomUUID()), (c) => c.query(`select private.post_credits($1, 'topup', 0, 0, 100)`, [randomUUID()])),
+      db.as('authenticated', userClaims(randomUUID()), (c) =>
+        c.query(`select private.post_credits($1, 'topup', 0, 0, 100)`, [randomUUID()]),
+      ),
     ).rejects.toMatchObject({ code: '42501' });
     expect((await db.as('anon', {}, (c) => c.query(`select public.health_check() as h`))).rows[0].h).toBe('ok');
   });

@@ -70,7 +70,10 @@ async function waitForHealth(siteUrl: string, wrangler: ChildProcess, output: ()
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (!running(wrangler)) throw new Error(`wrangler dev exited (${wrangler.exitCode ?? wrangler.signalCode}):\n${output()}`);
-    const status = await fetch(`${siteUrl}/api/health`).then((response) => response.status, () => 0);
+    const status = await fetch(`${siteUrl}/api/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

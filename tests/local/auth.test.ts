@@ -92,7 +92,10 @@ describe('email OTP through supabase-js', () => {
 
   it('400 validation_failed for an invalid email, bad_json for a bad body', async () => {
     const invalid = await http(ctx.stack, 'POST', '/auth/v1/otp', { body: { email: 'not-an-email' } });
-    expect(invalid).toMatchObject({ status: 400, json: { code: 400, error_code: 'validation_failed', msg: 'Unable to validate email address: invalid format' } });
+    expect(invalid).toMatchObject({
+      status: 400,
+      json: { code: 400, error_code: 'validation_failed', msg: 'Unable to validate email address: invalid format' },
+    });
     const bad = await http(ctx.stack, 'POST', '/auth/v1/otp', { body: '{"email":' });
     expect(bad).toMatchObject({ status: 400, json: { error_code: 'bad_json' } });
     const phone = await http(ctx.stack, 'POST', '/auth/v1/otp', { body: { phone: '+96555555555' } });
@@ -126,15 +129,21 @@ describe('one-time codes', () => {
     const second = await requestCode(ctx.stack, email);
     if (second.code !== first.code) expect((await verify({ email, token: first.code, type: 'email' })).status).toBe(403);
 
-    await ctx.admin.query(`update local_auth.one_time_tokens set expires_at = now() - interval '1 second'
-                            where user_id = (select id from auth.users where email = $1)`, [email]);
+    await ctx.admin.query(
+      `update local_auth.one_time_tokens set expires_at = now() - interval '1 second'
+                            where user_id = (select id from auth.users where email = $1)`,
+      [email],
+    );
     expect((await verify({ email, token: second.code, type: 'email' })).json.error_code).toBe('otp_expired');
   });
 
   it('stores only hashes of codes', async () => {
     const email = uniqueEmail();
     const { code } = await requestCode(ctx.stack, email);
-    const { rows } = await ctx.admin.query(`select t.* from local_auth.one_time_tokens t join auth.users u on u.id = t.user_id where u.email = $1`, [email]);
+    const { rows } = await ctx.admin.query(
+      `select t.* from local_auth.one_time_tokens t join auth.users u on u.id = t.user_id where u.email = $1`,
+      [email],
+    );
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0])).not.toContain(code);
   });
@@ -173,7 +182,11 @@ describe('magic link', () => {
     const again = await fetch(link, { redirect: 'manual' });
     expect(again.status).toBe(303);
     const error = new URLSearchParams(new URL(again.headers.get('location')!).hash.slice(1));
-    expect(Object.fromEntries(error)).toEqual({ error: 'access_denied', error_code: 'otp_expired', error_description: 'Email link is invalid or has expired' });
+    expect(Object.fromEntries(error)).toEqual({
+      error: 'access_denied',
+      error_code: 'otp_expired',
+      error_description: 'Email link is invalid or has expired',
+    });
   });
 
   it('keeps a redirect on the site (any path) and replaces one elsewhere with the site', async () => {
@@ -205,11 +218,15 @@ describe('sessions', () => {
 
   it('treats reuse of a rotated refresh token as theft and ends the session', async () => {
     const session = await signIn(ctx.stack, uniqueEmail());
-    const refresh = (token: string) => http(ctx.stack, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: token } });
+    const refresh = (token: string) =>
+      http(ctx.stack, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: token } });
     const rotated = await refresh(session.refresh_token);
     expect(rotated.status).toBe(200);
     const reused = await refresh(session.refresh_token);
-    expect(reused).toMatchObject({ status: 400, json: { error_code: 'refresh_token_already_used', msg: 'Invalid Refresh Token: Already Used' } });
+    expect(reused).toMatchObject({
+      status: 400,
+      json: { error_code: 'refresh_token_already_used', msg: 'Invalid Refresh Token: Already Used' },
+    });
     expect((await refresh(rotated.json.refresh_token)).json.error_code).toBe('refresh_token_not_found');
     expect((await http(ctx.stack, 'GET', '/auth/v1/user', { token: rotated.json.access_token })).json.error_code).toBe('session_not_found');
   });
@@ -233,7 +250,9 @@ describe('sessions', () => {
     const after = await client(ctx.stack).auth.getUser(data.session!.access_token);
     expect(after.data.user).toBeNull();
     expect(after.error?.name).toBe('AuthSessionMissingError');
-    const refreshed = await http(ctx.stack, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: data.session!.refresh_token } });
+    const refreshed = await http(ctx.stack, 'POST', '/auth/v1/token?grant_type=refresh_token', {
+      body: { refresh_token: data.session!.refresh_token },
+    });
     expect(refreshed.status).toBe(400);
   });
 
@@ -258,7 +277,10 @@ describe('GET /user errors', () => {
   it('401 without a token, 403 for a bad, expired or subject-less token', async () => {
     expect(await user({})).toMatchObject({ status: 401, json: { error_code: 'no_authorization' } });
     expect(await user({ token: 'garbage' })).toMatchObject({ status: 403, json: { error_code: 'bad_jwt' } });
-    const expired = signJwt({ sub: crypto.randomUUID(), role: 'authenticated', exp: Math.floor(Date.now() / 1000) - 3600 }, { secret: LOCAL_JWT_SECRET });
+    const expired = signJwt(
+      { sub: crypto.randomUUID(), role: 'authenticated', exp: Math.floor(Date.now() / 1000) - 3600 },
+      { secret: LOCAL_JWT_SECRET },
+    );
     expect(await user({ token: expired })).toMatchObject({ status: 403, json: { error_code: 'bad_jwt' } });
     expect(await user({ token: ctx.stack.anonKey })).toMatchObject({ status: 403, json: { error_code: 'bad_jwt' } });
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: crypto.randomUUID() })).toString('base64url')}.`;
@@ -268,7 +290,10 @@ describe('GET /user errors', () => {
   it('403 user_not_found once the user is deleted', async () => {
     const session = await signIn(ctx.stack, uniqueEmail());
     await ctx.admin.query('delete from auth.users where id = $1', [session.user.id]);
-    const stale = signJwt({ sub: session.user.id, role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 60 }, { secret: LOCAL_JWT_SECRET });
+    const stale = signJwt(
+      { sub: session.user.id, role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 60 },
+      { secret: LOCAL_JWT_SECRET },
+    );
     expect(await user({ token: stale })).toMatchObject({ status: 403, json: { error_code: 'user_not_found' } });
   });
 });
@@ -283,7 +308,12 @@ describe('admin create-user', () => {
       app_metadata: { plan: 'pro' },
     });
     expect(error).toBeNull();
-    expect(data.user).toMatchObject({ email, email_confirmed_at: expect.any(String), user_metadata: { locale: 'en' }, app_metadata: { plan: 'pro', provider: 'email' } });
+    expect(data.user).toMatchObject({
+      email,
+      email_confirmed_at: expect.any(String),
+      user_metadata: { locale: 'en' },
+      app_metadata: { plan: 'pro', provider: 'email' },
+    });
     const profile = await ctx.admin.query('select locale from public.fx_profiles where id = $1', [data.user!.id]);
     expect(profile.rows).toEqual([{ locale: 'en' }]);
     // The user can then sign in with a code; being confirmed, they get a magic link.
@@ -321,7 +351,11 @@ describe('JWKS, routing, CORS', () => {
   it('answers Auth preflights from the site', async () => {
     const preflight = await fetch(`${ctx.stack.url}/auth/v1/otp`, {
       method: 'OPTIONS',
-      headers: { Origin: DEFAULT_SITE_URL, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'apikey,content-type,x-client-info,x-supabase-api-version' },
+      headers: {
+        Origin: DEFAULT_SITE_URL,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'apikey,content-type,x-client-info,x-supabase-api-version',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

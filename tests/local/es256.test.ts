@@ -21,12 +21,17 @@ describe('ES256 access tokens', () => {
     const [header, payload, signature] = session.access_token.split('.') as [string, string, string];
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' });
     const key = createPublicKey({ key: jwk, format: 'jwk' });
-    expect(verify('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(
+      verify('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url')),
+    ).toBe(true);
   });
 
   it('accepts ES256 user tokens at the RPC and Auth endpoints, and the HS256 keys still', async () => {
     const session = await signIn(ctx.stack, uniqueEmail());
-    expect((await rpc(ctx.stack, 'fx_claims', {}, { token: session.access_token })).json).toMatchObject({ role: 'authenticated', uid: session.user.id });
+    expect((await rpc(ctx.stack, 'fx_claims', {}, { token: session.access_token })).json).toMatchObject({
+      role: 'authenticated',
+      uid: session.user.id,
+    });
     expect((await client(ctx.stack).auth.getUser(session.access_token)).data.user?.id).toBe(session.user.id);
     expect((await rpc(ctx.stack, 'fx_claims', {}, { token: ctx.stack.serviceRoleKey })).json).toMatchObject({ role: 'service_role' });
   });

@@ -100,8 +100,12 @@ export async function http(
   return { status: response.status, headers: response.headers, text, json };
 }
 
-export const rpc = (stack: LocalStack, fn: string, body: object | string = {}, options: { token?: string; headers?: Record<string, string> } = {}) =>
-  http(stack, 'POST', `/rest/v1/rpc/${fn}`, { body, ...options });
+export const rpc = (
+  stack: LocalStack,
+  fn: string,
+  body: object | string = {},
+  options: { token?: string; headers?: Record<string, string> } = {},
+) => http(stack, 'POST', `/rest/v1/rpc/${fn}`, { body, ...options });
 
 /** Realtime is not part of the stack; Node 20 has no WebSocket, so supabase-js needs a transport to start. */
 class NoWebSocket {

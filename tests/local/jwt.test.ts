@@ -53,7 +53,12 @@ describe('ES256', () => {
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: esKeys.es256!.kid, use: 'sig' });
     expect(jwk).not.toHaveProperty('d');
     const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-    const valid = verify('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
     expect(valid).toBe(true);
   });
 

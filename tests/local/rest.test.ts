@@ -13,7 +13,12 @@ const now = () => Math.floor(Date.now() / 1000);
 const hs = (claims: Record<string, unknown>) => signJwt(claims, { secret: LOCAL_JWT_SECRET });
 const userToken = (sub = crypto.randomUUID(), extra: Record<string, unknown> = {}) =>
   hs({ sub, role: 'authenticated', aud: 'authenticated', exp: now() + 600, ...extra });
-const errorBody = (code: string) => ({ code, message: expect.any(String), details: expect.toSatisfy((v) => v === null || typeof v === 'string'), hint: expect.toSatisfy((v) => v === null || typeof v === 'string') });
+const errorBody = (code: string) => ({
+  code,
+  message: expect.any(String),
+  details: expect.toSatisfy((v) => v === null || typeof v === 'string'),
+  hint: expect.toSatisfy((v) => v === null || typeof v === 'string'),
+});
 
 describe('result shapes', () => {
   it('returns a scalar as its JSON value', async () => {
@@ -33,7 +38,10 @@ describe('result shapes', () => {
     expect((await rpc(ctx.stack, 'fx_object', { name: 'سارة' })).json).toEqual({ hello: 'سارة' });
     expect((await rpc(ctx.stack, 'fx_set', { n: 3 })).json).toEqual([1, 2, 3]);
     expect((await rpc(ctx.stack, 'fx_set', { n: 0 })).json).toEqual([]);
-    expect((await rpc(ctx.stack, 'fx_pairs', { n: 2 })).json).toEqual([{ id: 1, label: 'item 1' }, { id: 2, label: 'item 2' }]);
+    expect((await rpc(ctx.stack, 'fx_pairs', { n: 2 })).json).toEqual([
+      { id: 1, label: 'item 1' },
+      { id: 2, label: 'item 2' },
+    ]);
     expect((await rpc(ctx.stack, 'fx_table')).json).toEqual([{ id: 1, label: 'one' }]);
     expect((await rpc(ctx.stack, 'fx_one_pair')).json).toEqual({ id: 7, label: 'seven' });
   });
@@ -66,7 +74,12 @@ describe('result shapes', () => {
     expect((await rpc(ctx.stack, 'fx_pairs', { n: 1 }, { headers: single })).json).toEqual({ id: 1, label: 'item 1' });
     const many = await rpc(ctx.stack, 'fx_pairs', { n: 2 }, { headers: single });
     expect(many.status).toBe(406);
-    expect(many.json).toEqual({ code: 'PGRST116', message: 'Cannot coerce the result to a single JSON object', details: 'The result contains 2 rows', hint: null });
+    expect(many.json).toEqual({
+      code: 'PGRST116',
+      message: 'Cannot coerce the result to a single JSON object',
+      details: 'The result contains 2 rows',
+      hint: null,
+    });
     const { data, error } = await client(ctx.stack).rpc('fx_pairs', { n: 1 }).single();
     expect(error).toBeNull();
     expect(data).toEqual({ id: 1, label: 'item 1' });
@@ -85,7 +98,12 @@ describe('role and request settings', () => {
   it('switches to the role of the Authorization token and exposes its claims', async () => {
     const sub = crypto.randomUUID();
     const response = await rpc(ctx.stack, 'fx_claims', {}, { token: userToken(sub, { email: 'a@example.test' }) });
-    expect(response.json).toMatchObject({ role: 'authenticated', uid: sub, sub_setting: sub, jwt: { sub, email: 'a@example.test', aud: 'authenticated' } });
+    expect(response.json).toMatchObject({
+      role: 'authenticated',
+      uid: sub,
+      sub_setting: sub,
+      jwt: { sub, email: 'a@example.test', aud: 'authenticated' },
+    });
     const service = await rpc(ctx.stack, 'fx_claims', {}, { token: ctx.stack.serviceRoleKey });
     expect(service.json).toMatchObject({ role: 'service_role', uid: null });
   });
@@ -139,7 +157,11 @@ describe('JWT errors', () => {
   });
 
   it('401 PGRST303 for an expired token', async () => {
-    expectJwtError(await rpc(ctx.stack, 'fx_scalar', {}, { token: userToken(undefined, { exp: now() - 3600 }) }), 'PGRST303', 'JWT expired');
+    expectJwtError(
+      await rpc(ctx.stack, 'fx_scalar', {}, { token: userToken(undefined, { exp: now() - 3600 }) }),
+      'PGRST303',
+      'JWT expired',
+    );
   });
 
   it('401 for an apikey that is not a valid anon or service key', async () => {
@@ -170,7 +192,8 @@ describe('function resolution', () => {
     expect(response.json).toEqual({
       code: 'PGRST202',
       message: 'Could not find the function public.no_such_function without parameters in the schema cache',
-      details: 'Searched for the function public.no_such_function without parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+      details:
+        'Searched for the function public.no_such_function without parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
       hint: null,
     });
   });
@@ -181,7 +204,8 @@ describe('function resolution', () => {
     expect(wrong.json).toEqual({
       code: 'PGRST202',
       message: 'Could not find the function public.fx_add(a, c) in the schema cache',
-      details: 'Searched for the function public.fx_add with parameters a, c or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+      details:
+        'Searched for the function public.fx_add with parameters a, c or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
       hint: 'Perhaps you meant to call the function public.fx_add(a, b)',
     });
     expect((await rpc(ctx.stack, 'fx_add', { b: 1 })).json.code).toBe('PGRST202');
@@ -194,15 +218,30 @@ describe('function resolution', () => {
   });
 
   it('only exposes the public schema', async () => {
-    const response = await rpc(ctx.stack, 'fx_hidden', {}, { headers: { apikey: ctx.stack.anonKey, 'Content-Type': 'application/json', 'Content-Profile': 'fx_private' } });
+    const response = await rpc(
+      ctx.stack,
+      'fx_hidden',
+      {},
+      { headers: { apikey: ctx.stack.anonKey, 'Content-Type': 'application/json', 'Content-Profile': 'fx_private' } },
+    );
     expect(response.status).toBe(406);
-    expect(response.json).toEqual({ code: 'PGRST106', message: 'Invalid schema: fx_private', details: null, hint: 'Only the following schemas are exposed: public' });
+    expect(response.json).toEqual({
+      code: 'PGRST106',
+      message: 'Invalid schema: fx_private',
+      details: null,
+      hint: 'Only the following schemas are exposed: public',
+    });
     expect((await rpc(ctx.stack, 'fx_hidden')).status).toBe(404);
     expect((await rpc(ctx.stack, 'fx_scalar', {}, { headers: { 'Content-Profile': 'public' } })).json).toBe('ok');
   });
 
   it('404 for rest paths other than rpc, 405 for methods other than POST', async () => {
-    expect((await http(ctx.stack, 'GET', '/rest/v1/fx_unique')).json).toEqual({ code: 'PGRST125', message: 'Invalid path specified in request URL', details: null, hint: null });
+    expect((await http(ctx.stack, 'GET', '/rest/v1/fx_unique')).json).toEqual({
+      code: 'PGRST125',
+      message: 'Invalid path specified in request URL',
+      details: null,
+      hint: null,
+    });
     const get = await http(ctx.stack, 'GET', '/rest/v1/rpc/fx_scalar');
     expect(get.status).toBe(405);
     expect(get.json).toEqual({ code: 'PGRST117', message: 'Unsupported HTTP method: GET', details: null, hint: null });
@@ -281,7 +320,11 @@ describe('CORS', () => {
   it('answers preflights and marks responses as readable from the site', async () => {
     const preflight = await fetch(`${ctx.stack.url}/rest/v1/rpc/fx_scalar`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://127.0.0.1:8787', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'apikey, authorization, content-type, x-client-info' },
+      headers: {
+        Origin: 'http://127.0.0.1:8787',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'apikey, authorization, content-type, x-client-info',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

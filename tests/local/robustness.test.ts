@@ -52,17 +52,35 @@ function badRequests(): Case[] {
     { name: 'bad path encoding', run: () => http(stack, 'POST', '/rest/v1/rpc/%E0%A4%A', { body: {} }), status: [404] },
     { name: 'foreign schema', run: () => rpc(stack, 'fx_scalar', {}, { headers: { 'Content-Profile': 'pg_catalog' } }), status: [406] },
     { name: 'injection in name', run: () => rpc(stack, `fx_scalar"(); drop table public.fx_unique; --`), status: [404] },
-    { name: 'injection in argument name', run: () => rpc(stack, 'fx_add', { 'a int); drop table public.fx_unique; --': 1 }), status: [404] },
-    { name: 'bad verify', run: () => http(stack, 'POST', '/auth/v1/verify', { body: { email: 'a@b.co', token: '1', type: 'email' } }), status: [403] },
-    { name: 'bad refresh', run: () => http(stack, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: 'x' } }), status: [400] },
+    {
+      name: 'injection in argument name',
+      run: () => rpc(stack, 'fx_add', { 'a int); drop table public.fx_unique; --': 1 }),
+      status: [404],
+    },
+    {
+      name: 'bad verify',
+      run: () => http(stack, 'POST', '/auth/v1/verify', { body: { email: 'a@b.co', token: '1', type: 'email' } }),
+      status: [403],
+    },
+    {
+      name: 'bad refresh',
+      run: () => http(stack, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: 'x' } }),
+      status: [400],
+    },
     { name: 'bad user token', run: () => http(stack, 'GET', '/auth/v1/user', { token: wrongKey }), status: [403] },
     { name: 'auth bad JSON', run: () => http(stack, 'POST', '/auth/v1/otp', { body: '[' }), status: [400] },
-    { name: 'admin without role', run: () => http(stack, 'POST', '/auth/v1/admin/users', { body: { email: 'x@y.zz' }, token: none }), status: [403] },
+    {
+      name: 'admin without role',
+      run: () => http(stack, 'POST', '/auth/v1/admin/users', { body: { email: 'x@y.zz' }, token: none }),
+      status: [403],
+    },
     { name: 'bad magic link', run: () => http(stack, 'GET', '/auth/v1/verify?token=zzz&type=magiclink'), status: [303] },
-  ].map((item) => ({ ...item, run: item.run as Case['run'] })).concat([
-    { name: 'oversized rpc body', run: () => rpc(stack, 'fx_raw', big), status: [413] },
-    { name: 'oversized auth body', run: () => http(stack, 'POST', '/auth/v1/otp', { body: big }), status: [413] },
-  ]);
+  ]
+    .map((item) => ({ ...item, run: item.run as Case['run'] }))
+    .concat([
+      { name: 'oversized rpc body', run: () => rpc(stack, 'fx_raw', big), status: [413] },
+      { name: 'oversized auth body', run: () => http(stack, 'POST', '/auth/v1/otp', { body: big }), status: [413] },
+    ]);
 }
 
 describe('bad input', () => {
@@ -82,7 +100,8 @@ describe('bad input', () => {
           response.status === 303 ||
           (typeof response.json?.message === 'string' && 'code' in response.json) ||
           typeof response.json?.msg === 'string';
-        if (!item.status.includes(response.status) || !shaped) failures.push(`${item.name}: ${response.status} ${JSON.stringify(response.json)}`);
+        if (!item.status.includes(response.status) || !shaped)
+          failures.push(`${item.name}: ${response.status} ${JSON.stringify(response.json)}`);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -91,7 +110,9 @@ describe('bad input', () => {
     expect(seen.size).toBe(cases.length);
 
     expect((await rpc(ctx.stack, 'fx_add', { a: 1 })).json).toBe(11);
-    const { rows } = await ctx.admin.query(`select count(*)::int as n from pg_stat_activity where usename = 'authenticator' and state <> 'idle'`);
+    const { rows } = await ctx.admin.query(
+      `select count(*)::int as n from pg_stat_activity where usename = 'authenticator' and state <> 'idle'`,
+    );
     expect(rows[0].n).toBe(0);
     expect((await ctx.admin.query(`select to_regclass('public.fx_unique') is not null as present`)).rows[0].present).toBe(true);
   });
@@ -99,7 +120,9 @@ describe('bad input', () => {
   it('answers malformed HTTP with 400 and stays up', async () => {
     const port = Number(new URL(ctx.stack.url).port);
     expect(await rawRequest(port, 'NOT HTTP AT ALL\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
-    expect(await rawRequest(port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 4\d\d/);
+    expect(await rawRequest(port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 4\d\d/,
+    );
     expect((await rpc(ctx.stack, 'fx_scalar')).json).toBe('ok');
   });
 });
@@ -140,7 +163,9 @@ describe('persistence', () => {
       const second = await startLocalStack({ apiPort: 0, pgPort: 0, dataDir, seed: false, onLog: (line) => logs.push(line) });
       try {
         expect(logs.join('\n')).toContain('existing data, 0 migration(s) applied');
-        const refreshed = await http(second, 'POST', '/auth/v1/token?grant_type=refresh_token', { body: { refresh_token: session.refresh_token } });
+        const refreshed = await http(second, 'POST', '/auth/v1/token?grant_type=refresh_token', {
+          body: { refresh_token: session.refresh_token },
+        });
         expect(refreshed.status).toBe(200);
         expect(refreshed.json.user.email).toBe(email);
         const client = new pg.Client(second.pg);

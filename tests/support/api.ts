@@ -33,7 +33,11 @@ export async function errorCode(response: Response): Promise<string> {
 async function service<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(`${env.SUPABASE_URL}${path}`, {
     method: 'POST',
-    headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
+    headers: {
+      apikey: env.SUPABASE_SERVICE_ROLE_KEY,
+      Authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}`,
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -55,17 +59,41 @@ export async function newUser(): Promise<TestUser> {
 export async function subscribe(user: TestUser, tier: 'basic' | 'pro' | 'premium' | 'enterprise', amountFils: number) {
   const ref = `test-${crypto.randomUUID()}`;
   await service('/rest/v1/rpc/create_payment', {
-    p_purpose: 'subscription', p_provider: 'upayments', p_provider_ref: ref, p_amount_fils: amountFils, p_currency: 'KWD', p_user_id: user.id, p_tier: tier,
+    p_purpose: 'subscription',
+    p_provider: 'upayments',
+    p_provider_ref: ref,
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+    p_user_id: user.id,
+    p_tier: tier,
   });
-  await service('/rest/v1/rpc/apply_payment', { p_provider: 'upayments', p_provider_ref: ref, p_status: 'succeeded', p_amount_fils: amountFils, p_currency: 'KWD' });
+  await service('/rest/v1/rpc/apply_payment', {
+    p_provider: 'upayments',
+    p_provider_ref: ref,
+    p_status: 'succeeded',
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+  });
 }
 
 export async function topUp(user: TestUser, credits: number, amountFils = credits * 100) {
   const ref = `test-${crypto.randomUUID()}`;
   await service('/rest/v1/rpc/create_payment', {
-    p_purpose: 'topup', p_provider: 'upayments', p_provider_ref: ref, p_amount_fils: amountFils, p_currency: 'KWD', p_user_id: user.id, p_credits: credits,
+    p_purpose: 'topup',
+    p_provider: 'upayments',
+    p_provider_ref: ref,
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+    p_user_id: user.id,
+    p_credits: credits,
   });
-  await service('/rest/v1/rpc/apply_payment', { p_provider: 'upayments', p_provider_ref: ref, p_status: 'succeeded', p_amount_fils: amountFils, p_currency: 'KWD' });
+  await service('/rest/v1/rpc/apply_payment', {
+    p_provider: 'upayments',
+    p_provider_ref: ref,
+    p_status: 'succeeded',
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+  });
 }
 
 export async function controlPostgres(action: 'stop' | 'start') {

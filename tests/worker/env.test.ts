@@ -52,7 +52,10 @@ describe('environment check', () => {
     ['a SUPABASE_URL that is not a URL', { SUPABASE_URL: 'supabase.example' }],
     ['a missing anon key', { SUPABASE_ANON_KEY: '' }],
     ['a missing service key', { SUPABASE_SERVICE_ROLE_KEY: '' }],
-    ['the well-known local JWT secret on a non-local project', { SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_JWT_SECRET: 'super-secret-jwt-token-with-at-least-32-characters-long' }],
+    [
+      'the well-known local JWT secret on a non-local project',
+      { SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_JWT_SECRET: 'super-secret-jwt-token-with-at-least-32-characters-long' },
+    ],
   ])('answers 503 SRV_004 for %s, logging the problem once and never the secret', async (_, bindings) => {
     const logs = captureLogs();
     const all = { ...env, ...bindings };
@@ -69,7 +72,10 @@ describe('environment check', () => {
   });
 
   it('accepts the local JWT secret on a loopback SUPABASE_URL (the local stack)', async () => {
-    const response = await requestWith({ SUPABASE_URL: 'http://localhost:54321', SUPABASE_JWT_SECRET: 'super-secret-jwt-token-with-at-least-32-characters-long' });
+    const response = await requestWith({
+      SUPABASE_URL: 'http://localhost:54321',
+      SUPABASE_JWT_SECRET: 'super-secret-jwt-token-with-at-least-32-characters-long',
+    });
     expect(response.status).toBe(200);
   });
 });

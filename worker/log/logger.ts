@@ -11,8 +11,10 @@ export interface Logger {
 }
 
 export function createLogger(requestId: string, sink: (line: string) => void = console.log): Logger {
-  const write = (level: Level) => (event: string, fields: Fields = {}) => {
-    sink(JSON.stringify({ level, event, requestId, ...(redact(fields) as Fields) }));
-  };
+  const write =
+    (level: Level) =>
+    (event: string, fields: Fields = {}) => {
+      sink(JSON.stringify({ level, event, requestId, ...(redact(fields) as Fields) }));
+    };
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

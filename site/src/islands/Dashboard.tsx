@@ -24,7 +24,8 @@ export default function Dashboard() {
   const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string }>();
   const [busy, setBusy] = useState(false);
 
-  const fail = (error: unknown) => setNotice({ kind: 'error', text: error instanceof ApiError ? error.message : 'حدث خطأ غير متوقع، حاول مرة أخرى' });
+  const fail = (error: unknown) =>
+    setNotice({ kind: 'error', text: error instanceof ApiError ? error.message : 'حدث خطأ غير متوقع، حاول مرة أخرى' });
 
   async function load() {
     const [meBody, list] = await Promise.all([api<Me>('/api/me'), api<{ projects: Project[] }>('/api/projects')]);
@@ -80,13 +81,19 @@ export default function Dashboard() {
 
   return (
     <div className="dashboard">
-      <p className={`notice ${notice?.kind ?? ''}`} role={notice?.kind === 'error' ? 'alert' : 'status'}>{notice?.text ?? ''}</p>
+      <p className={`notice ${notice?.kind ?? ''}`} role={notice?.kind === 'error' ? 'alert' : 'status'}>
+        {notice?.text ?? ''}
+      </p>
       <section className="card" aria-labelledby="credits-title">
         <h2 id="credits-title">رصيدك</h2>
-        <p className="balance" data-testid="credits-total">{number.format(me.credits.total)}</p>
+        <p className="balance" data-testid="credits-total">
+          {number.format(me.credits.total)}
+        </p>
         <p>الباقة: {me.plan.tier ? TIER_NAMES[me.plan.tier] : 'لا توجد باقة فعّالة'}</p>
         {me.credits.bonusAvailable && (
-          <button type="button" onClick={claimBonus} disabled={busy}>احصل على الرصيد اليومي</button>
+          <button type="button" onClick={claimBonus} disabled={busy}>
+            احصل على الرصيد اليومي
+          </button>
         )}
       </section>
       <section className="card" aria-labelledby="projects-title">
@@ -94,17 +101,25 @@ export default function Dashboard() {
         <form onSubmit={createProject}>
           <label htmlFor="project-name">اسم المشروع</label>
           <input id="project-name" name="name" maxLength={80} required disabled={busy} />
-          <button type="submit" disabled={busy}>إنشاء مشروع</button>
+          <button type="submit" disabled={busy}>
+            إنشاء مشروع
+          </button>
         </form>
-        {projects.length === 0 ? <p>لا توجد مشاريع بعد.</p> : (
+        {projects.length === 0 ? (
+          <p>لا توجد مشاريع بعد.</p>
+        ) : (
           <ul className="projects">
             {projects.map((project) => (
-              <li key={project.id}><strong>{project.name}</strong> <span dir="ltr">{project.slug}</span></li>
+              <li key={project.id}>
+                <strong>{project.name}</strong> <span dir="ltr">{project.slug}</span>
+              </li>
             ))}
           </ul>
         )}
       </section>
-      <button type="button" className="link" onClick={signOut}>تسجيل الخروج</button>
+      <button type="button" className="link" onClick={signOut}>
+        تسجيل الخروج
+      </button>
     </div>
   );
 }

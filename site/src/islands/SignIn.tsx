@@ -54,7 +54,9 @@ export default function SignIn({ locale = 'ar' }: { locale?: 'ar' | 'en' }) {
     setBusy(true);
     setError('');
     try {
-      const { error: failure } = await (await supabase()).auth.signInWithOtp({
+      const { error: failure } = await (
+        await supabase()
+      ).auth.signInWithOtp({
         email,
         options: { emailRedirectTo: `${location.origin}/dashboard/`, shouldCreateUser: true },
       });
@@ -89,18 +91,36 @@ export default function SignIn({ locale = 'ar' }: { locale?: 'ar' | 'en' }) {
         <form onSubmit={sendCode} method="post" noValidate>
           <label htmlFor="email">{t.email}</label>
           <input id="email" name="email" type="email" inputMode="email" autoComplete="email" dir="ltr" required disabled={disabled} />
-          <button type="submit" disabled={disabled}>{busy ? t.sending : t.send}</button>
+          <button type="submit" disabled={disabled}>
+            {busy ? t.sending : t.send}
+          </button>
         </form>
       ) : (
         <form onSubmit={verify} noValidate>
           <p role="status">{t.sent(step.email)}</p>
           <label htmlFor="code">{t.code}</label>
-          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} dir="ltr" required disabled={busy} />
-          <button type="submit" disabled={busy}>{busy ? t.verifying : t.verify}</button>
-          <button type="button" className="link" onClick={() => setStep({ name: 'email' })} disabled={busy}>{t.other}</button>
+          <input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            dir="ltr"
+            required
+            disabled={busy}
+          />
+          <button type="submit" disabled={busy}>
+            {busy ? t.verifying : t.verify}
+          </button>
+          <button type="button" className="link" onClick={() => setStep({ name: 'email' })} disabled={busy}>
+            {t.other}
+          </button>
         </form>
       )}
-      <p className="error" role="alert" aria-live="assertive">{error}</p>
+      <p className="error" role="alert" aria-live="assertive">
+        {error}
+      </p>
     </div>
   );
 }

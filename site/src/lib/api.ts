@@ -39,7 +39,12 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   try {
     response = await fetch(path, { ...init, headers });
   } catch {
-    throw new ApiError('NETWORK', document.documentElement.lang === 'en' ? 'No connection. Check your network and try again.' : 'لا يوجد اتصال. تحقق من الشبكة وحاول مرة أخرى.');
+    throw new ApiError(
+      'NETWORK',
+      document.documentElement.lang === 'en'
+        ? 'No connection. Check your network and try again.'
+        : 'لا يوجد اتصال. تحقق من الشبكة وحاول مرة أخرى.',
+    );
   }
   if (response.status === 204) return undefined as T;
   const body = (await response.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;

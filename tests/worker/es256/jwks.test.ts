@@ -18,7 +18,9 @@ const auth = (path: string, body: unknown) =>
 /** Signs in the way the site does: request a code, read it from the local mailbox, verify it. */
 async function signInWithCode(email: string): Promise<{ userId: string; accessToken: string }> {
   expect((await auth('/otp', { email, create_user: true })).status).toBe(200);
-  const messages = (await (await fetch(`${env.SUPABASE_URL}/mailbox/messages?email=${encodeURIComponent(email)}`)).json()) as Array<{ code: string }>;
+  const messages = (await (await fetch(`${env.SUPABASE_URL}/mailbox/messages?email=${encodeURIComponent(email)}`)).json()) as Array<{
+    code: string;
+  }>;
   const session = (await (await auth('/verify', { email, token: messages[0]!.code, type: 'email' })).json()) as {
     access_token: string;
     user: { id: string };
@@ -54,7 +56,10 @@ describe('ES256 access tokens checked through the project JWKS', () => {
     const { accessToken } = await signInWithCode(`es256-${crypto.randomUUID()}@example.test`);
     const [header, payload, signature] = accessToken.split('.') as [string, string, string];
     const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    const altered = btoa(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const altered = btoa(JSON.stringify({ ...claims, sub: crypto.randomUUID() }))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     const response = await call('GET', '/api/me', { token: `${header}.${altered}.${signature}` });
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe('AUTH_004');

@@ -123,7 +123,9 @@ describe('database outage', () => {
   it('answers 503 SRV_002 when the database endpoint itself cannot be reached', async () => {
     const deadUrl = 'http://127.0.0.1:9';
     const tokenForDeadProject = await signHs256(accessClaims(deadUrl, crypto.randomUUID()));
-    const response = await requestWith({ SUPABASE_URL: deadUrl }, '/api/me', { headers: { Authorization: `Bearer ${tokenForDeadProject}` } });
+    const response = await requestWith({ SUPABASE_URL: deadUrl }, '/api/me', {
+      headers: { Authorization: `Bearer ${tokenForDeadProject}` },
+    });
     expect(response.status).toBe(503);
     expect(await errorCode(response)).toBe('SRV_002');
   });

@@ -24,7 +24,10 @@ beforeAll(async () => {
 
 describe.each(PROTECTED_ROUTES)('$method $path', (route) => {
   const send = (authorization?: string) =>
-    call(route.method, route.path, { body: route.body, headers: { ...route.headers, ...(authorization ? { Authorization: authorization } : {}) } });
+    call(route.method, route.path, {
+      body: route.body,
+      headers: { ...route.headers, ...(authorization ? { Authorization: authorization } : {}) },
+    });
 
   it('refuses a request without a token (401 AUTH_004)', async () => {
     const response = await send();

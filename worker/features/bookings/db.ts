@@ -36,7 +36,12 @@ export async function projectBookingsPage(
   return rpc<DbBooking[]>(
     env,
     'project_bookings',
-    { p_project_id: input.projectId, p_limit: input.limit, p_before_starts_at: input.before?.startsAt ?? null, p_before_id: input.before?.id ?? null },
+    {
+      p_project_id: input.projectId,
+      p_limit: input.limit,
+      p_before_starts_at: input.before?.startsAt ?? null,
+      p_before_id: input.before?.id ?? null,
+    },
     user,
   );
 }

@@ -62,7 +62,13 @@ export async function spendCredits(env: Bindings, user: AuthUser, input: { actio
     { p_action: input.action, p_idempotency_key: input.idempotencyKey, p_project_id: input.projectId ?? null },
     user,
   );
-  return { ledgerId: String(result.ledger_id), action: result.action, cost: result.cost, balance: toBalance(result.balance), replayed: result.replayed };
+  return {
+    ledgerId: String(result.ledger_id),
+    action: result.action,
+    cost: result.cost,
+    balance: toBalance(result.balance),
+    replayed: result.replayed,
+  };
 }
 
 export async function claimDailyBonus(env: Bindings, user: AuthUser) {

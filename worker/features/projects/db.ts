@@ -13,7 +13,13 @@ interface DbProject {
 
 export type Project = ReturnType<typeof toProject>;
 
-const toProject = (row: DbProject) => ({ id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at, updatedAt: row.updated_at });
+const toProject = (row: DbProject) => ({
+  id: row.id,
+  name: row.name,
+  slug: row.slug,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
 
 export async function listProjects(env: Bindings, user: AuthUser) {
   return (await rpc<DbProject[]>(env, 'list_projects', {}, user)).map(toProject);

@@ -18,9 +18,16 @@ export const projects = new Hono<AppEnv>()
   .get('/:id', requireUser({ paid: true }), rateLimit('api'), validate('param', projectIdParam), async (c) => {
     return c.json({ project: await getProject(c.env, c.get('user'), c.req.valid('param').id) });
   })
-  .patch('/:id', requireUser({ paid: true }), rateLimit('api'), validate('param', projectIdParam), validate('json', renameProjectBody), async (c) => {
-    return c.json({ project: await renameProject(c.env, c.get('user'), c.req.valid('param').id, c.req.valid('json').name) });
-  })
+  .patch(
+    '/:id',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', projectIdParam),
+    validate('json', renameProjectBody),
+    async (c) => {
+      return c.json({ project: await renameProject(c.env, c.get('user'), c.req.valid('param').id, c.req.valid('json').name) });
+    },
+  )
   .delete('/:id', requireUser({ paid: true }), rateLimit('api'), validate('param', projectIdParam), async (c) => {
     await deleteProject(c.env, c.get('user'), c.req.valid('param').id);
     return c.body(null, 204);

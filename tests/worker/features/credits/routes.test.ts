@@ -24,7 +24,9 @@ async function ledgerSum(tokenValue: string): Promise<number> {
   let sum = 0;
   let cursor: string | null = null;
   do {
-    const page = (await (await call('GET', `/api/credits/ledger?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: tokenValue })).json()) as {
+    const page = (await (
+      await call('GET', `/api/credits/ledger?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: tokenValue })
+    ).json()) as {
       entries: Array<{ delta: { total: number } }>;
       nextCursor: string | null;
     };
@@ -51,7 +53,10 @@ describe('GET /api/me', () => {
   it('shows the plan and monthly credits after a subscription payment', async () => {
     const user = await newUser();
     await subscribe(user, 'pro', TIERS.pro.priceFils);
-    const body = (await (await call('GET', '/api/me', { token: user.token })).json()) as { plan: { tier: string }; credits: Balance & { bonusAvailable: boolean } };
+    const body = (await (await call('GET', '/api/me', { token: user.token })).json()) as {
+      plan: { tier: string };
+      credits: Balance & { bonusAvailable: boolean };
+    };
     expect(body.plan.tier).toBe('pro');
     expect(body.credits).toMatchObject({ monthly: 200, total: 200, bonusAvailable: true });
   });
@@ -121,7 +126,9 @@ describe('POST /api/credits/spend', () => {
     const owner = await newUser();
     const stranger = await newUser();
     await topUp(stranger, 5);
-    const project = (await (await call('POST', '/api/projects', { token: owner.token, body: { name: 'Owner site' } })).json()) as { project: { id: string } };
+    const project = (await (await call('POST', '/api/projects', { token: owner.token, body: { name: 'Owner site' } })).json()) as {
+      project: { id: string };
+    };
     const response = await spend(stranger.token, 'chat_message', crypto.randomUUID(), { projectId: project.project.id });
     expect(response.status).toBe(404);
     expect(await errorCode(response)).toBe('NOT_FOUND_002');
@@ -188,7 +195,9 @@ describe('GET /api/credits/ledger', () => {
       nextCursor: string;
     };
     expect(first.entries.map((entry) => entry.balanceAfter)).toEqual([6, 7, 8]);
-    const second = (await (await call('GET', `/api/credits/ledger?limit=3&cursor=${first.nextCursor}`, { token: user.token })).json()) as typeof first;
+    const second = (await (
+      await call('GET', `/api/credits/ledger?limit=3&cursor=${first.nextCursor}`, { token: user.token })
+    ).json()) as typeof first;
     expect(second.entries.map((entry) => entry.reason)).toEqual(['spend', 'topup']);
     expect(second.nextCursor).toBeNull();
   });

@@ -89,7 +89,11 @@ describe('projects', () => {
     for (let i = 0; i < 3; i++) {
       const response = await fetch(`${env.SUPABASE_URL}/rest/v1/rpc/create_booking_hold`, {
         method: 'POST',
-        headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
+        headers: {
+          apikey: env.SUPABASE_SERVICE_ROLE_KEY,
+          Authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}`,
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify({
           p_project_id: project!.id,
           p_starts_at: new Date(base + i * 3_600_000).toISOString(),
@@ -106,7 +110,9 @@ describe('projects', () => {
     };
     expect(first.bookings.map((b) => b.client.name)).toEqual(['عميل 2', 'عميل 1']);
     expect(first.bookings[0]!.status).toBe('held');
-    const second = (await (await call('GET', `/api/projects/${project!.id}/bookings?limit=2&cursor=${first.nextCursor}`, { token: owner.token })).json()) as typeof first;
+    const second = (await (
+      await call('GET', `/api/projects/${project!.id}/bookings?limit=2&cursor=${first.nextCursor}`, { token: owner.token })
+    ).json()) as typeof first;
     expect(second.bookings.map((b) => b.client.name)).toEqual(['عميل 0']);
     expect(second.nextCursor).toBeNull();
   });
