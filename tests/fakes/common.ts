@@ -188,8 +188,9 @@ export function paymentPage(options: {
   const inputs = Object.entries(options.hidden)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
+  // The page's language first, the other one under it.
   const label = (ar: string, en: string) =>
-    lang === 'ar' ? `${ar} <span lang="en" dir="ltr">${en}</span>` : `${en} <span lang="ar" dir="rtl">${ar}</span>`;
+    lang === 'ar' ? `${ar}<span class="alt" lang="en" dir="ltr">${en}</span>` : `${en}<span class="alt" lang="ar" dir="rtl">${ar}</span>`;
   const body = options.done
     ? `<p class="done">${escapeHtml(options.done)}</p>`
     : `<form method="post" action="${escapeHtml(options.action)}">${inputs}
@@ -210,10 +211,11 @@ export function paymentPage(options: {
   dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; margin-block: 1rem; }
   dt { color: #555; }
   dd { margin: 0; overflow-wrap: anywhere; }
-  .amount { font-size: 1.6rem; font-weight: 700; }
+  .amount { font-size: 1.6rem; font-weight: 700; white-space: nowrap; }
   form { display: grid; gap: 0.75rem; }
   button { inline-size: 100%; min-block-size: 3rem; font: inherit; font-size: 1.05rem; border-radius: 0.5rem; border: 1px solid transparent; cursor: pointer; padding: 0.5rem; }
-  button span { display: block; font-size: 0.85rem; opacity: 0.85; }
+  .alt { display: block; font-size: 0.85em; opacity: 0.85; }
+  .sub { margin-block-start: -0.5rem; color: #555; }
   .pay { background: #0b6b3a; color: #fff; }
   .fail { background: #fff; color: #a01d1d; border-color: #a01d1d; }
   .cancel { background: #eee; color: #1b1d21; }
@@ -222,7 +224,8 @@ export function paymentPage(options: {
 </style>
 </head>
 <body>
-<h1>${escapeHtml(options.provider)} <small>(${label('محلي للتجربة', 'local test')})</small></h1>
+<h1>${escapeHtml(options.provider)}</h1>
+<p class="sub">${label('صفحة دفع محلية للتجربة', 'Local test payment page')}</p>
 <p class="note">${label('لا يُقتطع مال حقيقي: اختر النتيجة التي تريد تجربتها.', 'No real money moves: choose the outcome to try.')}</p>
 <dl>
   <dt>${label('المبلغ', 'Amount')}</dt><dd class="amount" dir="ltr">${escapeHtml(options.amount)}</dd>
