@@ -278,15 +278,14 @@ export async function startFakeUpayments(options: FakeUpaymentsOptions = {}): Pr
     if (req.method === 'GET' && action === 'deliveries') return sendJson(res, 200, deliveries.list());
     if (req.method !== 'POST') throw new HttpError(404, { error: 'no such control' });
     const input = await readControl(req);
-    const id = typeof input.id === 'string' ? input.id : undefined;
     switch (action) {
       case 'complete':
         return sendJson(res, 200, await complete(input as unknown as Parameters<typeof complete>[0]));
       case 'notify':
         return sendJson(res, 200, { delivery: await notify(input as unknown as Parameters<typeof notify>[0]) });
       case 'status': {
-        const { id: _id, clear, ...override } = input;
-        overrides.set(id, clear === true ? null : (override as StatusOverride));
+        const { id, clear, ...override } = input;
+        overrides.set(typeof id === 'string' ? id : undefined, clear === true ? null : (override as StatusOverride));
         return sendJson(res, 200, { ok: true });
       }
       case 'reset':
