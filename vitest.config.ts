@@ -16,6 +16,7 @@ function workerProject(
     plugins: [
       cloudflareTest(({ inject }) => {
         const stack = inject('stack');
+        const fakes = inject('fakes');
         return {
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {
@@ -28,6 +29,12 @@ function workerProject(
               SUPABASE_JWT_SECRET: stack.jwtAlg === 'HS256' ? stack.jwtSecret : '',
               // Integration tests make many calls per user; the limiter has its own tests.
               RATE_LIMITS: JSON.stringify({ api: { limit: 10_000 } }),
+              // The local fake providers (tests/fakes), started by the same global setup.
+              UPAYMENTS_API_BASE: fakes.upayments.apiBase,
+              UPAYMENTS_API_KEY: fakes.upayments.apiKey,
+              STRIPE_API_BASE: fakes.stripe.apiBase,
+              STRIPE_SECRET_KEY: fakes.stripe.secretKey,
+              STRIPE_WEBHOOK_SECRET: fakes.stripe.webhookSecret,
             },
           },
         };

@@ -56,11 +56,34 @@ export const CREDIT_COSTS: Record<CreditAction, CreditCost> = {
   deployment: { action: 'deployment', credits: 1, tiers: null },
 };
 
+/**
+ * Integer fils as the three-decimal KWD string providers take ("23.000"): the one place money
+ * becomes a decimal. Refuses anything but a non-negative safe integer, so a float never gets here.
+ */
+export function filsToKwdString(fils: number): string {
+  if (!Number.isSafeInteger(fils) || fils < 0) throw new RangeError('fils must be a non-negative safe integer');
+  return `${Math.floor(fils / FILS_PER_KWD)}.${String(fils % FILS_PER_KWD).padStart(3, '0')}`;
+}
+
+/**
+ * A KWD amount as a provider reports it ("23.000", "23.5", "23", or the JSON number 23.5) back to
+ * integer fils, by digits rather than float arithmetic. Returns null for anything that is not an
+ * exact, non-negative number of fils (more than three significant decimals, exponents, signs).
+ */
+export function kwdToFils(amount: string | number): number | null {
+  const text = typeof amount === 'number' ? String(amount) : amount.trim();
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) return null;
+  const [, whole = '', decimals = ''] = match;
+  if (/[^0]/.test(decimals.slice(3))) return null;
+  const fils = Number(whole) * FILS_PER_KWD + Number(decimals.slice(0, 3).padEnd(3, '0'));
+  return Number.isSafeInteger(fils) ? fils : null;
+}
+
 /** "23.000 د.ك" / "KWD 23.000": fils shown as KWD with the three decimals the currency uses. */
 export function formatKwd(fils: number, locale: 'ar' | 'en'): string {
   if (!Number.isInteger(fils)) throw new TypeError('fils must be an integer');
   const sign = fils < 0 ? '-' : '';
-  const abs = Math.abs(fils);
-  const amount = `${Math.floor(abs / FILS_PER_KWD)}.${String(abs % FILS_PER_KWD).padStart(3, '0')}`;
+  const amount = filsToKwdString(Math.abs(fils));
   return locale === 'ar' ? `${sign}${amount} د.ك` : `${sign}KWD ${amount}`;
 }

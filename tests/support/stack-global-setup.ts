@@ -4,12 +4,15 @@
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
+ * It also starts the local fake UPayments and Stripe (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
+import { startFakeStripe } from '../fakes/stripe';
+import { startFakeUpayments } from '../fakes/upayments';
 import type { StackInfo } from './stack-info';
 
 export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
@@ -38,7 +41,15 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     jwtSecret: stack.jwtSecret,
     controlUrl: `http://127.0.0.1:${port}`,
   });
+
+  const upayments = await startFakeUpayments({ port: 0 });
+  const stripe = await startFakeStripe({ port: 0 });
+  project.provide('fakes', {
+    upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
+    stripe: { url: stripe.url, apiBase: stripe.apiBase, secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+  });
   return async () => {
+    await Promise.all([upayments.close(), stripe.close()]);
     await new Promise((resolve) => control.close(resolve));
     await stack.stop();
   };

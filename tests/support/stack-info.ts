@@ -1,4 +1,4 @@
-/** What the Worker test projects' global setup provides to the tests running inside workerd. */
+/** What the Worker test projects' global setup provides to the tests running inside workerd: the local stack and the fake providers. */
 export interface StackInfo {
   /** How the stack signs user tokens (supabase/local/jwt.ts). */
   jwtAlg: 'HS256' | 'ES256';
@@ -9,8 +9,15 @@ export interface StackInfo {
   controlUrl: string;
 }
 
+/** The fake providers (tests/fakes): `url` also serves their `/__control/*` endpoints. */
+export interface FakesInfo {
+  upayments: { url: string; apiBase: string; apiKey: string };
+  stripe: { url: string; apiBase: string; secretKey: string; webhookSecret: string };
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
+    fakes: FakesInfo;
   }
 }
