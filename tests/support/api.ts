@@ -14,14 +14,19 @@ export interface TestUser {
   token: string;
 }
 
-export function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+/** Calls the Worker as a client would: `body` is sent as JSON, `rawBody` as it is (with the caller's headers). */
+export function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   return worker.fetch(`http://kwq8.test${path}`, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.body === undefined ? options.rawBody : JSON.stringify(options.body),
   });
 }
 
