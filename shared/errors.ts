@@ -51,6 +51,9 @@ export const ERROR_CATALOGUE = {
   BOOK_001: { status: 409, ar: 'هذا الموعد لم يعد متاحاً', en: 'This time slot is no longer available.' },
   BOOK_002: { status: 410, ar: 'انتهت مهلة حجز الموعد', en: 'The hold on this time slot has expired.' },
 
+  // Billing.
+  PAY_002: { status: 410, ar: 'انتهت مهلة عملية الدفع، ابدأ من جديد', en: 'This checkout has expired. Please start a new one.' },
+
   // Limits and service health.
   RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },
   SRV_001: { status: 500, ar: 'حدث خطأ غير متوقع، حاول مرة أخرى', en: 'Something went wrong. Please try again.' },

@@ -1,5 +1,5 @@
 /**
- * Plans and credit costs: the one TypeScript copy of docs/ARCHITECTURE.md section 3. The database holds the
+ * Plans, credit packs and credit costs: the one TypeScript copy of docs/ARCHITECTURE.md section 3. The database holds the
  * same rows (supabase/migrations seed them); tests/db proves the two copies agree.
  * Money is integer fils (1 KWD = 1000 fils). Credits have at most one decimal place.
  */
@@ -22,6 +22,22 @@ export const TIERS: Record<TierId, Tier> = {
   pro: { id: 'pro', priceFils: 38_000, monthlyCredits: 200, dailyBonus: 8 },
   premium: { id: 'premium', priceFils: 59_000, monthlyCredits: 350, dailyBonus: 12 },
   enterprise: { id: 'enterprise', priceFils: 75_000, monthlyCredits: 500, dailyBonus: 15 },
+};
+
+export const CREDIT_PACK_IDS = ['small', 'medium', 'large'] as const;
+export type CreditPackId = (typeof CREDIT_PACK_IDS)[number];
+
+/** Purchased credits: they never lapse and are spent last, so a pack costs more per credit than a plan. */
+export interface CreditPack {
+  id: CreditPackId;
+  priceFils: number;
+  credits: number;
+}
+
+export const CREDIT_PACKS: Record<CreditPackId, CreditPack> = {
+  small: { id: 'small', priceFils: 12_500, credits: 50 },
+  medium: { id: 'medium', priceFils: 27_000, credits: 120 },
+  large: { id: 'large', priceFils: 60_000, credits: 300 },
 };
 
 export const CREDIT_ACTIONS = [

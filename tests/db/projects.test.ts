@@ -1,6 +1,6 @@
 /** Projects through the RPC surface, profiles at sign-up, and the price lists equal to shared/pricing.ts. */
 import { describe, expect, it } from 'vitest';
-import { CREDIT_COSTS, CURRENCY, TIERS } from '../../shared/pricing';
+import { CREDIT_COSTS, CREDIT_PACKS, CURRENCY, TIERS } from '../../shared/pricing';
 import { useTestDatabase, userClaims } from '../support/db';
 import { asUser, call, expectCode } from './helpers';
 
@@ -84,8 +84,17 @@ describe('pricing', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('the credit packs in SQL equal shared/pricing.ts', async () => {
+    const { rows } = await db.admin.query(
+      `select id, price_fils::int as "priceFils", currency, credits::float8 as credits from public.credit_packs order by sort_order`,
+    );
+    expect(rows).toEqual(Object.values(CREDIT_PACKS).map((pack) => ({ ...pack, currency: CURRENCY })));
+  });
+
   it('anon reads the public price lists', async () => {
-    const { rows } = await db.as('anon', {}, (client) => client.query(`select count(*)::int as n from public.tiers`));
-    expect(rows[0].n).toBe(Object.keys(TIERS).length);
+    const { rows } = await db.as('anon', {}, (client) =>
+      client.query(`select (select count(*)::int from public.tiers) as tiers, (select count(*)::int from public.credit_packs) as packs`),
+    );
+    expect(rows[0]).toEqual({ tiers: Object.keys(TIERS).length, packs: Object.keys(CREDIT_PACKS).length });
   });
 });

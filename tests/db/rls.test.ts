@@ -101,6 +101,16 @@ const matrix: Record<string, TableCase> = {
     ),
     expect: { select: publicRead, insert: all('denied'), update: all('denied'), delete: all('denied') },
   },
+  credit_packs: {
+    sql: byKey(
+      'credit_packs',
+      'id',
+      () => 'small',
+      'price_fils',
+      () => [`insert into public.credit_packs values ('huge', 10, 'KWD', 1, 99) returning 1`, []],
+    ),
+    expect: { select: publicRead, insert: all('denied'), update: all('denied'), delete: all('denied') },
+  },
   credit_costs: {
     sql: byKey(
       'credit_costs',
@@ -177,7 +187,7 @@ const matrix: Record<string, TableCase> = {
       'status',
       (x) => [
         `insert into public.payments (user_id, purpose, provider, provider_ref, amount_fils, currency, credits)
-       values ($1, 'topup', 'stripe', 'rls-new', 1000, 'KWD', 10) returning 1`,
+       values ($1, 'credits', 'stripe', 'rls-new', 1000, 'KWD', 10) returning 1`,
         [x.owner],
       ],
     ),
@@ -341,22 +351,27 @@ describe('exposed schema hygiene', () => {
       apply_payment: service,
       claim_daily_bonus: user,
       claim_outbox: service,
+      claim_payment_checks: service,
       confirm_booking: service,
       create_booking_hold: service,
+      create_checkout: user,
       create_payment: service,
       create_project: user,
       credit_ledger: user,
       delete_project: user,
       expire_booking_holds: service,
       get_me: user,
+      get_payment: user,
       get_project: user,
       health_check: ['anon', 'authenticated', 'service_role'],
       list_projects: user,
       mark_outbox: service,
       project_bookings: user,
+      record_payment_check: service,
       record_webhook_event: service,
       release_booking_hold: service,
       rename_project: user,
+      set_payment_checkout: service,
       spend_credits: user,
     });
   });

@@ -64,7 +64,7 @@ export async function newUser(): Promise<TestUser> {
 export async function subscribe(user: TestUser, tier: 'basic' | 'pro' | 'premium' | 'enterprise', amountFils: number) {
   const ref = `test-${crypto.randomUUID()}`;
   await service('/rest/v1/rpc/create_payment', {
-    p_purpose: 'subscription',
+    p_purpose: 'plan',
     p_provider: 'upayments',
     p_provider_ref: ref,
     p_amount_fils: amountFils,
@@ -84,7 +84,7 @@ export async function subscribe(user: TestUser, tier: 'basic' | 'pro' | 'premium
 export async function topUp(user: TestUser, credits: number, amountFils = credits * 100) {
   const ref = `test-${crypto.randomUUID()}`;
   await service('/rest/v1/rpc/create_payment', {
-    p_purpose: 'topup',
+    p_purpose: 'credits',
     p_provider: 'upayments',
     p_provider_ref: ref,
     p_amount_fils: amountFils,
