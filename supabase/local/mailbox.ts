@@ -1,10 +1,13 @@
 /**
  * The local mailbox: the sign-in emails the Auth endpoint would have sent, kept in memory (the
- * newest 200) and shown at `/mailbox` (a page for people, Arabic first) and
- * `/mailbox/messages?email=` (JSON for tests, newest first).
+ * newest 200) and shown at `/mailbox` (a page for people, Arabic first, in Noto Kufi Arabic from
+ * @fontsource, served at `/mailbox/fonts/`) and `/mailbox/messages?email=` (JSON for tests, newest
+ * first).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { send, sendJson } from './http';
 
 export interface MailMessage {
@@ -54,6 +57,27 @@ export class Mailbox {
   }
 }
 
+// The Arabic and Latin subsets of @fontsource/noto-kufi-arabic, so the page does not depend on
+// the fonts a machine (or the npm-shipped test browser) happens to have.
+const FONT_SUBSETS = ['arabic', 'latin'] as const;
+const requireFont = createRequire(import.meta.url);
+const unicodeRanges = requireFont('@fontsource/noto-kufi-arabic/unicode.json') as Record<(typeof FONT_SUBSETS)[number], string>;
+const fontFiles = new Map<string, Buffer>();
+
+function fontFile(subset: (typeof FONT_SUBSETS)[number]): Buffer {
+  let file = fontFiles.get(subset);
+  if (!file) {
+    file = readFileSync(requireFont.resolve(`@fontsource/noto-kufi-arabic/files/noto-kufi-arabic-${subset}-400-normal.woff2`));
+    fontFiles.set(subset, file);
+  }
+  return file;
+}
+
+const fontFaces = FONT_SUBSETS.map(
+  (subset) =>
+    `@font-face { font-family: 'Noto Kufi Arabic'; font-display: swap; src: url(/mailbox/fonts/${subset}.woff2) format('woff2'); unicode-range: ${unicodeRanges[subset]}; }`,
+).join('\n  ');
+
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function page(messages: MailMessage[]): string {
@@ -73,20 +97,30 @@ function page(messages: MailMessage[]): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="5">
 <title>البريد المحلي · Local mailbox</title>
 <style>
-  body { font-family: system-ui, sans-serif; margin: 0 auto; max-inline-size: 48rem; padding-inline: 1rem; line-height: 1.6; }
+  ${fontFaces}
+  * { box-sizing: border-box; }
+  body { font-family: 'Noto Kufi Arabic', sans-serif; margin: 0 auto; max-inline-size: 48rem; padding-inline: 1rem; line-height: 1.6; overflow-wrap: anywhere; }
   article { border: 1px solid #ccc; border-radius: 0.5rem; padding: 1rem; margin-block: 1rem; }
   .code { font-size: 2rem; letter-spacing: 0.3em; font-family: monospace; margin-block: 0.5rem; }
-  pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.75rem; }
+  pre { font: inherit; font-size: 0.875rem; white-space: pre-wrap; unicode-bidi: plaintext; background: #f6f6f6; padding: 0.75rem; }
 </style>
 </head>
 <body>
 <h1>البريد المحلي <small lang="en" dir="ltr">Local mailbox</small></h1>
-<p>رسائل الدخول التي يرسلها الخادم المحلي، الأحدث أولاً. تتحدّث الصفحة كل خمس ثوانٍ.
-<span lang="en" dir="ltr">Sign-in emails sent by the local stack, newest first; this page refreshes every 5 seconds.</span></p>
+<p>رسائل الدخول التي يرسلها الخادم المحلي، الأحدث أولاً. تتحدّث الصفحة عند وصول رسالة جديدة.
+<span lang="en" dir="ltr">Sign-in emails sent by the local stack, newest first; this page reloads when a new one arrives.</span></p>
 ${items || '<p>لا رسائل بعد. <span lang="en" dir="ltr">No messages yet.</span></p>'}
+<script>
+  // Polls instead of a timed reload, so the page stays put while someone copies a code.
+  const shown = ${JSON.stringify(messages[0]?.id ?? null)};
+  setInterval(() => {
+    fetch('/mailbox/messages' + location.search)
+      .then((response) => response.json())
+      .then(([newest]) => (newest ? newest.id : null) !== shown && location.reload(), () => {});
+  }, 2000);
+</script>
 </body>
 </html>`;
 }
@@ -94,6 +128,13 @@ ${items || '<p>لا رسائل بعد. <span lang="en" dir="ltr">No messages yet
 export function handleMailbox(res: ServerResponse, mailbox: Mailbox, path: string, query: URLSearchParams): boolean {
   if (path === '/mailbox' || path === '/mailbox/') {
     send(res, 200, page(mailbox.list(query.get('email') ?? undefined)), { 'Content-Type': 'text/html; charset=utf-8' });
+    return true;
+  }
+  const subset = FONT_SUBSETS.find((name) => path === `/mailbox/fonts/${name}.woff2`);
+  if (subset) {
+    const file = fontFile(subset);
+    res.writeHead(200, { 'Content-Type': 'font/woff2', 'Content-Length': String(file.length), 'Cache-Control': 'max-age=86400' });
+    res.end(file);
     return true;
   }
   if (path === '/mailbox/messages') {

@@ -1,7 +1,8 @@
 /**
  * Global setup for the end-to-end tests: a local stack of their own on free ports, the real Worker
- * under `wrangler dev` (API + built site) pointed at it, and Debian's Chromium behind a Playwright
- * browser server the test files connect to. The teardown stops all three and leaves no process.
+ * under `wrangler dev` (API + built site) pointed at it, and Chromium (see ./browser.ts for which)
+ * behind a Playwright browser server the test files connect to. The teardown stops all three and
+ * leaves no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { chooseBrowser } from './browser';
 
 export interface E2eInfo {
   /** The Worker under `wrangler dev`: the site and /api. */
@@ -31,18 +33,6 @@ declare module 'vitest' {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = '127.0.0.1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking switches Chromium keeps calling Google services, which a
-// closed network answers slowly or not at all.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const READY_TIMEOUT_MS = 90_000;
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
@@ -85,9 +75,7 @@ export default async function setup(project: TestProject) {
     const build = spawnSync('npx', ['astro', 'build', '--root', 'site'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('building the site (astro build) failed');
   }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  }
+  const choice = await chooseBrowser();
 
   const [workerPort, inspectorPort] = [await freePort(), await freePort()];
   const siteUrl = `http://${HOST}:${workerPort}`;
@@ -130,7 +118,10 @@ export default async function setup(project: TestProject) {
     const output = () => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), log);
 
     await waitForHealth(siteUrl, wrangler, output);
-    browser = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launchServer({ executablePath: choice.executablePath, args: choice.args, env: choice.env, headless: true });
+    const probe = await chromium.connect(browser.wsEndpoint());
+    console.log(`e2e browser: Chromium ${probe.version()}, ${choice.label}`);
+    await probe.close();
   } catch (error) {
     await teardown();
     throw error;
