@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   AUTH_004: { status: 401, ar: 'يجب تسجيل الدخول للمتابعة', en: 'You need to sign in to continue.' },
   AUTH_005: { status: 403, ar: 'هذه الخدمة تتطلب حساباً مسجلاً', en: 'This requires a registered account.' },
   AUTH_006: { status: 403, ar: 'ليست لديك صلاحية لهذا الإجراء', en: 'You are not allowed to do this.' },
+  AUTH_007: { status: 401, ar: 'هذا الحساب لم يعد موجوداً', en: 'This account no longer exists.' },
 
   // Credits and plans.
   CREDIT_003: { status: 403, ar: 'هذه الميزة غير متاحة في باقتك الحالية', en: 'This feature is not included in your current plan.' },
@@ -48,6 +49,17 @@ export const ERROR_CATALOGUE = {
 
   // Projects and bookings.
   PROJ_001: { status: 409, ar: 'هذا الرابط المختصر مستخدم مسبقاً', en: 'This project address is already taken.' },
+  PROJ_002: { status: 403, ar: 'وصلت إلى الحد الأقصى لعدد المشاريع', en: 'You have reached the maximum number of projects.' },
+  PROJ_003: {
+    status: 429,
+    ar: 'أنشأت مشاريع كثيرة في وقت قصير، حاول بعد دقيقة',
+    en: 'Too many projects created in a short time. Please try again in a minute.',
+  },
+  PROJ_004: {
+    status: 409,
+    ar: 'لا يمكن حذف مشروع لديه حجوزات مؤكدة قادمة',
+    en: 'This project has confirmed upcoming bookings, so it cannot be deleted.',
+  },
   BOOK_001: { status: 409, ar: 'هذا الموعد لم يعد متاحاً', en: 'This time slot is no longer available.' },
   BOOK_002: { status: 410, ar: 'انتهت مهلة حجز الموعد', en: 'The hold on this time slot has expired.' },
 

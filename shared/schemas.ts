@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { CREDIT_ACTIONS } from './pricing';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { foldSlugLetters, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
 export const uuid = z.uuid();
 
@@ -22,9 +22,27 @@ export const spendCreditsBody = z.strictObject({
 });
 export type SpendCreditsBody = z.infer<typeof spendCreditsBody>;
 
+export const PROJECT_NAME_MAX_LENGTH = 80;
+
+/** Never in a name: controls (U+0000 included), bidi embeddings, overrides and isolates, lone surrogates. */
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\p{Cs}/u;
+/** Characters that show nothing (whitespace, zero-width and format characters, fillers): a name needs one other. */
+const NAME_INVISIBLE_ONLY =
+  /^[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]*$/u;
+
+/**
+ * The project name rule for a trimmed name: 1 to 80 characters (code points), nothing forbidden,
+ * something visible. The database checks the same (private.is_project_name); a test compares them.
+ */
+export function isProjectName(name: string): boolean {
+  const length = [...name].length;
+  return length >= 1 && length <= PROJECT_NAME_MAX_LENGTH && !NAME_FORBIDDEN.test(name) && !NAME_INVISIBLE_ONLY.test(name);
+}
+
 /** Project names are what a person types, in Arabic or English; the slug is derived or given. */
-export const projectName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
-export const projectSlug = z.string().check(z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN));
+export const projectName = z.string().check(z.trim(), z.refine(isProjectName));
+/** A chosen slug is stored with its look-alike letters folded (shared/slug.ts), as the database does. */
+export const projectSlug = z.string().check(z.overwrite(foldSlugLetters), z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN));
 
 export const createProjectBody = z.strictObject({
   name: projectName,

@@ -523,7 +523,7 @@ create function public.get_payment(p_payment_id uuid)
   set search_path = ''
 as $$
 declare
-  v_user_id uuid := private.require_user(false);
+  v_user_id uuid := private.require_user(true);
   v_payment public.payments;
 begin
   select * into v_payment from public.payments where id = p_payment_id and user_id = v_user_id;
@@ -775,7 +775,7 @@ begin
 exception
   when unique_violation then
     perform private.fail('REQ_006', 'provider reference already recorded');
-  when check_violation or not_null_violation or foreign_key_violation then
+  when check_violation or not_null_violation or foreign_key_violation or numeric_value_out_of_range then
     perform private.fail('REQ_004', 'invalid payment fields');
 end;
 $$;

@@ -1,0 +1,306 @@
+/**
+ * Every function of the exposed schema, called through the door attackers use: the stack's
+ * `POST /rest/v1/rpc/<fn>` with the public anon key, an anonymous sign-in's token, a stranger's,
+ * the owner's and the service key. Each must answer exactly what the Worker would allow; the list
+ * comes from pg_proc, so a new function without a row in the table below fails the test.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TIERS } from '../../shared/pricing';
+import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { accessClaims, signHs256 } from '../support/tokens';
+
+type Actor = 'anon' | 'anonymous' | 'stranger' | 'owner' | 'service';
+const ACTORS: Actor[] = ['anon', 'anonymous', 'stranger', 'owner', 'service'];
+/** `ok` (2xx), `denied` (no execute grant: 42501), or the catalogue code raised (P0001). */
+type Outcome = string;
+
+let stack: LocalStack;
+let admin: pg.Pool;
+const tokens = {} as Record<'anonymous' | 'stranger' | 'owner', string>;
+const ids = {} as { owner: string; stranger: string; project: string };
+
+interface Answer {
+  status: number;
+  body: any;
+}
+
+/** Calls as one of the actors, or with another user's token. */
+async function rpc(fn: string, body: unknown, caller: Actor | { token: string }): Promise<Answer> {
+  const key = caller === 'service' ? stack.serviceRoleKey : stack.anonKey;
+  const bearer = typeof caller === 'object' ? caller.token : caller === 'anon' || caller === 'service' ? key : tokens[caller];
+  const response = await fetch(`${stack.url}/rest/v1/rpc/${fn}`, {
+    method: 'POST',
+    headers: { apikey: key, Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+function outcome({ status, body }: Answer): Outcome {
+  if (status >= 200 && status < 300) return 'ok';
+  if (body?.code === '42501') return 'denied';
+  if (body?.code === 'P0001') return body.message;
+  return `unexpected ${status} ${body?.code}`;
+}
+
+async function service<T = any>(fn: string, body: unknown): Promise<T> {
+  const answer = await rpc(fn, body, 'service');
+  if (answer.status >= 300) throw new Error(`${fn} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body as T;
+}
+
+async function newUser(isAnonymous = false): Promise<{ id: string; token: string }> {
+  const id = crypto.randomUUID();
+  await admin.query(`insert into auth.users (id, aud, role, email, is_anonymous) values ($1, 'authenticated', 'authenticated', $2, $3)`, [
+    id,
+    isAnonymous ? null : `${id}@example.test`,
+    isAnonymous,
+  ]);
+  return { id, token: await signHs256(accessClaims(stack.url, id, { is_anonymous: isAnonymous })) };
+}
+
+async function pay(purpose: 'plan' | 'credits', fields: Record<string, unknown>, amountFils: number) {
+  const ref = `ref-${crypto.randomUUID()}`;
+  await service('create_payment', {
+    p_purpose: purpose,
+    p_provider: 'upayments',
+    p_provider_ref: ref,
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+    ...fields,
+  });
+  return ref;
+}
+
+const applied = (ref: string, amountFils: number) => ({
+  p_provider: 'upayments',
+  p_provider_ref: ref,
+  p_status: 'succeeded',
+  p_amount_fils: amountFils,
+  p_currency: 'KWD',
+});
+
+let slotDay = 0;
+/** A one-hour slot on a day no other call of this file uses. */
+function freshSlot() {
+  const start = new Date(Date.UTC(2030, 0, 1 + ++slotDay, 10));
+  return { p_starts_at: start.toISOString(), p_ends_at: new Date(start.getTime() + 3_600_000).toISOString() };
+}
+
+const freshHold = async () =>
+  (await service<{ id: string }>('create_booking_hold', { p_project_id: ids.project, p_client_name: 'Client', ...freshSlot() })).id;
+
+/** A fresh pending UPayments checkout of the owner's. */
+async function ownerCheckout(): Promise<string> {
+  const answer = await rpc(
+    'create_checkout',
+    { p_purpose: 'plan', p_provider: 'upayments', p_method: 'knet', p_tier: 'pro', p_idempotency_key: `checkout-${crypto.randomUUID()}` },
+    'owner',
+  );
+  return answer.body.id;
+}
+
+async function ownerProject(): Promise<string> {
+  const answer = await rpc('create_project', { p_name: 'Throwaway', p_slug: `throwaway-${crypto.randomUUID().slice(0, 8)}` }, 'owner');
+  return answer.body.id;
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false });
+  admin = new pg.Pool({ ...stack.pg, max: 2 });
+  const owner = await newUser();
+  const stranger = await newUser();
+  const anonymous = await newUser(true);
+  Object.assign(tokens, { owner: owner.token, stranger: stranger.token, anonymous: anonymous.token });
+  Object.assign(ids, { owner: owner.id, stranger: stranger.id });
+  await service(
+    'apply_payment',
+    applied(await pay('plan', { p_user_id: owner.id, p_tier: 'premium' }, TIERS.premium.priceFils), TIERS.premium.priceFils),
+  );
+  await service('apply_payment', applied(await pay('credits', { p_user_id: owner.id, p_credits: 50 }, 5000), 5000));
+  ids.project = (await rpc('create_project', { p_name: 'Owner site', p_slug: 'owner-site' }, 'owner')).body.id;
+}, 120_000);
+
+afterAll(async () => {
+  await admin?.end();
+  await stack?.stop();
+});
+
+/** What each caller may do with a function the Worker serves to registered users; `stranger` is what a stranger gets. */
+const registered = (stranger: Outcome): Record<Actor, Outcome> => ({
+  anon: 'denied',
+  anonymous: 'AUTH_005',
+  stranger,
+  owner: 'ok',
+  service: 'denied',
+});
+const serviceOnly: Record<Actor, Outcome> = { anon: 'denied', anonymous: 'denied', stranger: 'denied', owner: 'denied', service: 'ok' };
+
+interface FunctionCase {
+  /** The arguments for one actor's call; the owner's and the service's calls get state of their own where they change it. */
+  args(actor: Actor): Record<string, unknown> | Promise<Record<string, unknown>>;
+  expect: Record<Actor, Outcome>;
+}
+
+const CASES: Record<string, FunctionCase> = {
+  health_check: { args: () => ({}), expect: { anon: 'ok', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'ok' } },
+  // The Worker's GET /api/me serves anonymous sign-ins too.
+  get_me: { args: () => ({}), expect: { anon: 'denied', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'denied' } },
+  list_projects: { args: () => ({}), expect: registered('ok') },
+  create_project: {
+    args: (actor) => ({ p_name: `By ${actor}`, p_slug: `by-${actor}-${crypto.randomUUID().slice(0, 8)}` }),
+    expect: registered('ok'),
+  },
+  get_project: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  rename_project: { args: () => ({ p_project_id: ids.project, p_name: 'Renamed' }), expect: registered('NOT_FOUND_002') },
+  delete_project: {
+    args: async (actor) => ({ p_project_id: actor === 'owner' ? await ownerProject() : ids.project }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  project_bookings: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  spend_credits: {
+    args: (actor) => ({ p_action: 'chat_message', p_idempotency_key: `key-${actor}`, p_project_id: ids.project }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  claim_daily_bonus: { args: () => ({}), expect: registered('CREDIT_003') },
+  credit_ledger: { args: () => ({ p_limit: 5 }), expect: registered('ok') },
+  expire_booking_holds: { args: () => ({}), expect: serviceOnly },
+  create_booking_hold: { args: () => ({ p_project_id: ids.project, p_client_name: 'Client', ...freshSlot() }), expect: serviceOnly },
+  confirm_booking: { args: async () => ({ p_booking_id: await freshHold() }), expect: serviceOnly },
+  release_booking_hold: { args: async () => ({ p_booking_id: await freshHold() }), expect: serviceOnly },
+  create_payment: {
+    args: () => ({
+      p_purpose: 'credits',
+      p_provider: 'stripe',
+      p_provider_ref: `cs_${crypto.randomUUID()}`,
+      p_amount_fils: 1000,
+      p_currency: 'KWD',
+      p_user_id: ids.owner,
+      p_credits: 10,
+    }),
+    expect: serviceOnly,
+  },
+  apply_payment: { args: async () => applied(await pay('credits', { p_user_id: ids.owner, p_credits: 1 }, 100), 100), expect: serviceOnly },
+  record_webhook_event: {
+    args: () => ({ p_provider: 'stripe', p_event_id: `evt_${crypto.randomUUID()}`, p_payload_sha256: 'a'.repeat(64) }),
+    expect: serviceOnly,
+  },
+  create_checkout: {
+    args: (actor) => ({
+      p_purpose: 'credits',
+      p_provider: 'stripe',
+      p_pack: 'small',
+      p_idempotency_key: `checkout-${actor}-${crypto.randomUUID()}`,
+    }),
+    expect: registered('ok'),
+  },
+  get_payment: { args: async () => ({ p_payment_id: await ownerCheckout() }), expect: registered('NOT_FOUND_002') },
+  set_payment_checkout: {
+    args: async () => ({ p_payment_id: await ownerCheckout(), p_checkout_url: 'https://pay.example.test/checkout' }),
+    expect: serviceOnly,
+  },
+  claim_payment_checks: { args: () => ({}), expect: serviceOnly },
+  record_payment_check: { args: async () => ({ p_payment_id: await ownerCheckout() }), expect: serviceOnly },
+  claim_outbox: { args: () => ({}), expect: serviceOnly },
+  mark_outbox: {
+    args: async () => ({
+      p_id: (await admin.query(`insert into public.outbox (topic, payload) values ('test.event', '{}') returning id`)).rows[0].id,
+      p_delivered: true,
+    }),
+    expect: serviceOnly,
+  },
+};
+
+describe('every exposed function', () => {
+  it('has a row in the table of expected outcomes, and no overloads', async () => {
+    const { rows } = await admin.query(`select proname as name from pg_proc where pronamespace = 'public'::regnamespace order by 1`);
+    const names = rows.map((row) => row.name as string);
+    expect(names).toEqual([...new Set(names)]);
+    expect(names).toEqual(Object.keys(CASES).sort());
+  });
+
+  for (const [fn, testCase] of Object.entries(CASES)) {
+    it(`${fn}: anon, an anonymous sign-in, a stranger, the owner and the service get exactly what the Worker allows`, async () => {
+      const actual: Record<string, Outcome> = {};
+      for (const actor of ACTORS) {
+        const answer = await rpc(fn, await testCase.args(actor), actor);
+        expect(answer.status, `${fn} as ${actor}`).toBeLessThan(500);
+        actual[actor] = outcome(answer);
+      }
+      expect(actual).toEqual(testCase.expect);
+    });
+  }
+});
+
+describe('through the API door', () => {
+  const projectCount = async () => (await admin.query(`select count(*)::int as n from public.projects`)).rows[0].n as number;
+
+  it('an anonymous sign-in creates none of 25 projects', async () => {
+    const before = await projectCount();
+    for (let i = 0; i < 25; i++) {
+      expect(outcome(await rpc('create_project', { p_name: `Squat ${i}`, p_slug: `squat-${i}` }, 'anonymous'))).toBe('AUTH_005');
+    }
+    expect(await projectCount()).toBe(before);
+  });
+
+  it('a burst of 30 creations by one user gets 10 projects, the rest PROJ_003', async () => {
+    const user = await newUser();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        rpc('create_project', { p_name: `Burst ${i}`, p_slug: `burst-${user.id.slice(0, 8)}-${i}` }, user),
+      ),
+    );
+    const outcomes = answers.map(outcome);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10);
+    expect(outcomes.filter((o) => o === 'PROJ_003')).toHaveLength(20);
+  });
+
+  it('names with U+0000 or a lone surrogate never reach the function (4xx), names with U+202E are REQ_004', async () => {
+    const before = await projectCount();
+    for (const escaped of ['a\\u0000b', 'a\\ud800b', '\\udfff']) {
+      const answer = await rpc('create_project', `{"p_name": "${escaped}", "p_slug": "escaped-name"}`, 'owner');
+      expect(answer.status, escaped).toBeGreaterThanOrEqual(400);
+      expect(answer.status, escaped).toBeLessThan(500);
+    }
+    expect(outcome(await rpc('create_project', { p_name: 'gnp\u202Eexe', p_slug: 'bidi-name' }, 'owner'))).toBe('REQ_004');
+    expect(outcome(await rpc('create_project', { p_name: '\u200B\u200C', p_slug: 'zero-width-name' }, 'owner'))).toBe('REQ_004');
+    expect(await projectCount()).toBe(before);
+  });
+
+  it("look-alike slugs collide: 'مكتبى' after 'مكتبي' is PROJ_001", async () => {
+    expect((await rpc('create_project', { p_name: 'Library', p_slug: 'مكتبي' }, 'owner')).body.slug).toBe('مكتبي');
+    expect(outcome(await rpc('create_project', { p_name: 'Library', p_slug: 'مكتبى' }, await newUser()))).toBe('PROJ_001');
+  });
+
+  it("a top-up of 'NaN' credits is REQ_004", async () => {
+    const answer = await rpc(
+      'create_payment',
+      {
+        p_purpose: 'credits',
+        p_provider: 'stripe',
+        p_provider_ref: 'cs_nan',
+        p_amount_fils: 1000,
+        p_currency: 'KWD',
+        p_user_id: ids.owner,
+        p_credits: 'NaN',
+      },
+      'service',
+    );
+    expect(outcome(answer)).toBe('REQ_004');
+  });
+
+  it('a valid token of a deleted account gets AUTH_007 on spend, daily bonus, create project and get_me', async () => {
+    const user = await newUser();
+    await admin.query(`delete from auth.users where id = $1`, [user.id]);
+    for (const [fn, args] of [
+      ['spend_credits', { p_action: 'chat_message', p_idempotency_key: 'deleted' }],
+      ['claim_daily_bonus', {}],
+      ['create_project', { p_name: 'Ghost', p_slug: 'ghost-site' }],
+      ['get_me', {}],
+    ] as const) {
+      expect(outcome(await rpc(fn, args, user)), fn).toBe('AUTH_007');
+    }
+  });
+});
