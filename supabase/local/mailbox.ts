@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { send, sendJson } from './http';
+import { escapeHtml, send, sendJson } from './http';
 
 export interface MailMessage {
   id: string;
@@ -53,9 +53,6 @@ export class Mailbox {
     return wanted ? this.messages.filter((message) => message.to === wanted) : [...this.messages];
   }
 }
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function page(messages: MailMessage[]): string {
   const items = messages

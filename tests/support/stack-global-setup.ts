@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
+import { startFakeGoogle } from '../fakes/google';
+import { startFakeMake } from '../fakes/make';
+import { startFakeNamecheap } from '../fakes/namecheap';
 
 export interface StackInfo {
   jwtAlg: JwtAlg;
@@ -23,6 +26,9 @@ export interface StackInfo {
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
+    makeFake: { url: string; secret: string };
+    googleFake: { url: string; tokenUrl: string; apiBase: string; serviceAccountJson: string };
+    namecheapFake: { url: string; apiUrl: string; relayUrl: string; apiUser: string; apiKey: string; username: string; clientIp: string };
   }
 }
 
@@ -58,4 +64,21 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   };
 }
 
-export default (project: TestProject) => setupStack(project, 'HS256');
+/** The Make, Google and Namecheap fakes (tests/fakes/), for the provider adapter tests. */
+async function setupProviderFakes(project: TestProject) {
+  const [make, google, namecheap] = await Promise.all([startFakeMake(), startFakeGoogle(), startFakeNamecheap()]);
+  project.provide('makeFake', { url: make.url, secret: make.secret });
+  project.provide('googleFake', { url: google.url, tokenUrl: google.tokenUrl, apiBase: google.apiBase, serviceAccountJson: google.serviceAccountJson });
+  const { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp } = namecheap;
+  project.provide('namecheapFake', { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp });
+  return () => Promise.all([make.close(), google.close(), namecheap.close()]).then(() => undefined);
+}
+
+export default async (project: TestProject) => {
+  const stopProviderFakes = await setupProviderFakes(project);
+  const stopStack = await setupStack(project, 'HS256');
+  return async () => {
+    await stopStack();
+    await stopProviderFakes();
+  };
+};
