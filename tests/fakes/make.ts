@@ -74,6 +74,7 @@ function page(events: FakeMakeEvent[]): string {
   dl { display: grid; grid-template-columns: auto 1fr; gap: 0 0.75rem; margin: 0.5rem 0; font-size: 0.9rem; }
   dt { font-weight: 600; } dd { margin: 0; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f6; padding: 0.5rem; font-size: 0.85rem; }
+  h1 { font-size: 1.5rem; } h1 small { display: block; font-size: 1rem; font-weight: 400; }
   .ok { color: #176b2c; } .dup { color: #8a4b00; }
 </style>
 </head>
