@@ -245,5 +245,3 @@ export async function startFakeGoogle({
     close,
   };
 }
-
-export type FakeGoogle = Awaited<ReturnType<typeof startFakeGoogle>>;

@@ -176,5 +176,3 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
     close,
   };
 }
-
-export type FakeMake = Awaited<ReturnType<typeof startFakeMake>>;

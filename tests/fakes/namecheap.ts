@@ -34,7 +34,7 @@ export const FAKE_NAMECHEAP = {
   clientIp: '203.0.113.10',
 };
 
-export const PREMIUM_PRICE = '1250.0000';
+const PREMIUM_PRICE = '1250.0000';
 
 export interface FakeNamecheapRequest {
   via: 'api' | 'relay';
@@ -185,5 +185,3 @@ export async function startFakeNamecheap({ port = 0, slowMs = 20_000, ...credent
     close,
   };
 }
-
-export type FakeNamecheap = Awaited<ReturnType<typeof startFakeNamecheap>>;

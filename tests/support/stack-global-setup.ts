@@ -4,6 +4,7 @@
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
+ * The default export also starts the Make, Google and Namecheap fakes and provides their URLs.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

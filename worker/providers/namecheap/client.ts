@@ -9,8 +9,8 @@
 import { fetchWithTimeout, ProviderError } from '../http';
 import { childElement, childElements, parseXml, XmlError, type XmlElement } from './xml';
 
+/** Production; Namecheap's sandbox is https://api.sandbox.namecheap.com/xml.response (its own account and key). */
 export const DEFAULT_NAMECHEAP_API_URL = 'https://api.namecheap.com/xml.response';
-export const NAMECHEAP_SANDBOX_API_URL = 'https://api.sandbox.namecheap.com/xml.response';
 
 export interface NamecheapConfig {
   apiUser: string;
@@ -19,7 +19,7 @@ export interface NamecheapConfig {
   username: string;
   /** The whitelisted IPv4 (the relay's when a relay is used). */
   clientIp: string;
-  /** NAMECHEAP_API_URL; default production. */
+  /** NAMECHEAP_API_URL; default production (DEFAULT_NAMECHEAP_API_URL). */
   apiUrl?: string;
   /** NAMECHEAP_RELAY_URL; used instead of apiUrl when set. */
   relayUrl?: string;
