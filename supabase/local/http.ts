@@ -80,6 +80,9 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return match ? (match[1] ?? '').trim() : undefined;
 }
 
+/** Text safe to put in HTML element content and quoted attribute values. */
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
 export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;

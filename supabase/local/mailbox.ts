@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { send, sendJson } from './http';
+import { escapeHtml, send, sendJson } from './http';
 
 export interface MailMessage {
   id: string;
@@ -77,8 +77,6 @@ const fontFaces = FONT_SUBSETS.map(
   (subset) =>
     `@font-face { font-family: 'Noto Kufi Arabic'; font-display: swap; src: url(/mailbox/fonts/${subset}.woff2) format('woff2'); unicode-range: ${unicodeRanges[subset]}; }`,
 ).join('\n  ');
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function page(messages: MailMessage[]): string {
   const items = messages

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { readBody, sendJson } from '../../supabase/local/http';
+import { escapeHtml } from '../../supabase/local/http';
 
 export interface RecordedRequest {
   method: string;
@@ -174,8 +175,6 @@ export class Overrides<T extends object> {
     this.byId.clear();
   }
 }
-
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 export type Outcome = 'success' | 'failure' | 'cancel';
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'cancel'];

@@ -4,16 +4,18 @@
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
- * It also starts the local fake UPayments and Stripe (tests/fakes) and provides their URLs and keys.
+ * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
+import { startFakeGoogle } from '../fakes/google';
+import { startFakeMake } from '../fakes/make';
+import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
-import type { StackInfo } from './stack-info';
 
 export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, jwtAlg });
@@ -55,4 +57,26 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   };
 }
 
-export default (project: TestProject) => setupStack(project, 'HS256');
+/** The Make, Google and Namecheap fakes (tests/fakes/), for the provider adapter tests. */
+async function setupProviderFakes(project: TestProject) {
+  const [make, google, namecheap] = await Promise.all([startFakeMake(), startFakeGoogle(), startFakeNamecheap()]);
+  project.provide('makeFake', { url: make.url, secret: make.secret });
+  project.provide('googleFake', {
+    url: google.url,
+    tokenUrl: google.tokenUrl,
+    apiBase: google.apiBase,
+    serviceAccountJson: google.serviceAccountJson,
+  });
+  const { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp } = namecheap;
+  project.provide('namecheapFake', { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp });
+  return () => Promise.all([make.close(), google.close(), namecheap.close()]).then(() => undefined);
+}
+
+export default async (project: TestProject) => {
+  const stopProviderFakes = await setupProviderFakes(project);
+  const stopStack = await setupStack(project, 'HS256');
+  return async () => {
+    await stopStack();
+    await stopProviderFakes();
+  };
+};

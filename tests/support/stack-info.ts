@@ -19,5 +19,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
     fakes: FakesInfo;
+    makeFake: { url: string; secret: string };
+    googleFake: { url: string; tokenUrl: string; apiBase: string; serviceAccountJson: string };
+    namecheapFake: { url: string; apiUrl: string; relayUrl: string; apiUser: string; apiKey: string; username: string; clientIp: string };
   }
 }

@@ -169,7 +169,7 @@ export async function createCheckout(
   const url = stringField(session, 'url');
   const expiresAt = session.expires_at;
   if (!sessionId || !url || !Number.isSafeInteger(expiresAt))
-    throw new ProviderError(PROVIDER, 'malformed', 'session answer lacks id, url or expires_at', status);
+    throw new ProviderError(PROVIDER, 'malformed', 'session answer lacks id, url or expires_at', { status });
   return { url, sessionId, expiresAt: expiresAt as number };
 }
 
@@ -187,7 +187,7 @@ export async function fetchStatus(config: StripeConfig, sessionId: string, optio
   );
   if (status < 200 || status > 299) throw httpFailure(PROVIDER, status, stripeMessage(body));
   const session = readSession(body);
-  if (!session) throw new ProviderError(PROVIDER, 'malformed', 'answer is not a Checkout Session', status);
-  if (session.sessionId !== sessionId) throw new ProviderError(PROVIDER, 'malformed', 'answer is about another session', status);
+  if (!session) throw new ProviderError(PROVIDER, 'malformed', 'answer is not a Checkout Session', { status });
+  if (session.sessionId !== sessionId) throw new ProviderError(PROVIDER, 'malformed', 'answer is about another session', { status });
   return session;
 }

@@ -117,18 +117,18 @@ export async function createCheckout(
     options,
   );
   if (status < 200 || status > 299) throw httpFailure(PROVIDER, status, providerMessage(body));
-  if (!isRecord(body)) throw new ProviderError(PROVIDER, 'malformed', 'charge answer is not a JSON object', status);
-  if (body.status !== true) throw new ProviderError(PROVIDER, 'rejected', providerMessage(body) ?? 'charge refused', status);
+  if (!isRecord(body)) throw new ProviderError(PROVIDER, 'malformed', 'charge answer is not a JSON object', { status });
+  if (body.status !== true) throw new ProviderError(PROVIDER, 'rejected', providerMessage(body) ?? 'charge refused', { status });
   const data = isRecord(body.data) ? body.data : {};
   const link = stringField(data, 'link');
   let url: URL;
   try {
     url = new URL(link ?? '');
   } catch {
-    throw new ProviderError(PROVIDER, 'malformed', 'charge answer has no payment link', status);
+    throw new ProviderError(PROVIDER, 'malformed', 'charge answer has no payment link', { status });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new ProviderError(PROVIDER, 'malformed', 'payment link is not http(s)', status);
+    throw new ProviderError(PROVIDER, 'malformed', 'payment link is not http(s)', { status });
   const sessionId = url.searchParams.get('session_id') ?? stringField(data, 'session_id');
   return { url: url.href, ...(sessionId ? { sessionId } : {}) };
 }
@@ -149,10 +149,10 @@ export async function fetchStatus(
   const path = 'trackId' in lookup ? `get-payment-status/${id}` : `get-payment-status?session_id=${id}`;
   const { status, body } = await requestJson(PROVIDER, endpoint(config, path), { method: 'GET', headers: headers(config) }, options);
   if (status < 200 || status > 299) throw httpFailure(PROVIDER, status, providerMessage(body));
-  if (!isRecord(body)) throw new ProviderError(PROVIDER, 'malformed', 'status answer is not a JSON object', status);
-  if (body.status !== true) throw new ProviderError(PROVIDER, 'rejected', providerMessage(body) ?? 'status refused', status);
+  if (!isRecord(body)) throw new ProviderError(PROVIDER, 'malformed', 'status answer is not a JSON object', { status });
+  if (body.status !== true) throw new ProviderError(PROVIDER, 'rejected', providerMessage(body) ?? 'status refused', { status });
   const transaction = isRecord(body.data) && isRecord(body.data.transaction) ? body.data.transaction : undefined;
-  if (!transaction) throw new ProviderError(PROVIDER, 'malformed', 'status answer has no transaction', status);
+  if (!transaction) throw new ProviderError(PROVIDER, 'malformed', 'status answer has no transaction', { status });
 
   const orderId = idField(transaction, 'merchant_requested_order_id') ?? idField(transaction, 'requested_order_id');
   const price = transaction.total_price;
@@ -160,9 +160,9 @@ export async function fetchStatus(
   const currency = (stringField(transaction, 'currency_type') ?? stringField(transaction, 'currency'))?.toUpperCase();
   const trackId = idField(transaction, 'track_id');
   if (!orderId || amountFils === null || !currency)
-    throw new ProviderError(PROVIDER, 'malformed', 'transaction lacks order id, amount or currency', status);
+    throw new ProviderError(PROVIDER, 'malformed', 'transaction lacks order id, amount or currency', { status });
   if ('trackId' in lookup && trackId !== undefined && trackId !== lookup.trackId) {
-    throw new ProviderError(PROVIDER, 'malformed', 'status answer is about another transaction', status);
+    throw new ProviderError(PROVIDER, 'malformed', 'status answer is about another transaction', { status });
   }
 
   const knownTrackId = trackId ?? ('trackId' in lookup ? lookup.trackId : undefined);
