@@ -10,11 +10,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 function workerProject(
   name: string,
   include: string[],
-  {
-    exclude = [],
-    setup = 'tests/support/stack-global-setup.ts',
-    sequential = false,
-  }: { exclude?: string[]; setup?: string; sequential?: boolean } = {},
+  { exclude = [], setup = 'tests/support/stack-global-setup.ts' }: { exclude?: string[]; setup?: string } = {},
 ): TestProjectInlineConfiguration {
   return {
     plugins: [
@@ -49,7 +45,6 @@ function workerProject(
       include,
       exclude,
       globalSetup: [setup],
-      fileParallelism: !sequential,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
@@ -62,8 +57,8 @@ export default defineConfig({
       workerProject('worker', ['tests/worker/**/*.test.ts', 'tests/shared/**/*.test.ts'], {
         exclude: ['tests/worker/outage/**', 'tests/worker/es256/**'],
       }),
-      // Stops and restarts Postgres, so it gets a stack no other project shares, and its files run one at a time.
-      workerProject('worker-outage', ['tests/worker/outage/**/*.test.ts'], { sequential: true }),
+      // Stops and restarts Postgres, so it gets a stack no other test file shares.
+      workerProject('worker-outage', ['tests/worker/outage/**/*.test.ts']),
       // Tokens signed with ES256 and checked through the stack's real JWKS endpoint.
       workerProject('worker-es256', ['tests/worker/es256/**/*.test.ts'], { setup: 'tests/support/stack-global-setup-es256.ts' }),
       {
