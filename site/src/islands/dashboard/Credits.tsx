@@ -38,7 +38,7 @@ export function Credits({ me, onClaimed }: { me: Me; onClaimed: () => Promise<un
       <section className="card credits" aria-labelledby="credits-title">
         <h2 id="credits-title">{t('credits.heading')}</h2>
         <p className="balance" data-testid="credits-total">{plural('unit.credits', credits.total)}</p>
-        <p className="plan" data-testid="plan">
+        <p className="plan-status" data-testid="plan">
           {isTier(plan.tier) && plan.periodEnd ? (
             t('plan.active', { plan: t(`tier.${plan.tier}`), date: formatDate(locale, plan.periodEnd) })
           ) : (
