@@ -2,7 +2,7 @@
  * The dashboard as an owner uses it: the daily bonus changes the balance and the ledger, projects
  * are renamed and deleted (after a confirmation), a name of spaces is refused at the field, a
  * booking shows with its status, and failures stay calm: a toast with a retry, what was typed
- * kept, the page never blank.
+ * kept, the page never blank, errors reported without personal data.
  */
 import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../shared/errors';
@@ -45,14 +45,26 @@ describe('dashboard', () => {
   it('renames a project, and deletes it only once confirmed', async () => {
     const page = await newPage();
     await signIn(page, freshEmail());
-    await page.getByLabel(t('projects.name')).fill('مطعم الخليج');
+    const name = `مطعم Khaleej ${Date.now() % 10_000}`;
+    await page.getByLabel(t('projects.name')).fill(name);
     await page.getByRole('button', { name: t('projects.create') }).click();
     const project = page.getByTestId('project');
     await project.waitFor();
-    expect(await project.locator('bdi[dir="ltr"]').textContent()).toBe('مطعم-الخليج');
+    // The slug reads as it is stored, left to right, even inside right-to-left text: Arabic part first.
+    const slug = project.locator('bdi[dir="ltr"]');
+    expect(await slug.textContent()).toMatch(/^مطعم-khaleej-\d+$/);
+    const [arabicLeft, latinLeft] = await slug.evaluate((element) =>
+      [0, 5].map((offset) => {
+        const range = document.createRange();
+        range.setStart(element.firstChild!, offset);
+        range.setEnd(element.firstChild!, offset + 1);
+        return range.getBoundingClientRect().left;
+      }),
+    );
+    expect(arabicLeft).toBeLessThan(latinLeft!);
 
     await project.getByRole('button', { name: t('projects.rename') }).click();
-    await project.getByLabel(t('projects.renameLabel', { name: isolate('مطعم الخليج') })).fill('مقهى البحر');
+    await project.getByLabel(t('projects.renameLabel', { name: isolate(name) })).fill('مقهى البحر');
     await project.getByRole('button', { name: t('common.save') }).click();
     await page.getByText(t('projects.renamed', { name: isolate('مقهى البحر') })).waitFor();
     await page.reload();
@@ -133,6 +145,22 @@ describe('dashboard', () => {
     await booking.waitFor();
     expect(await booking.textContent()).toContain(en.t('bookings.status.held'));
     expect(await booking.textContent()).toContain('noor@example.com');
+  });
+
+  it('reports an uncaught error to /api/client-errors without the address or the session', async () => {
+    const page = await newPage();
+    const email = freshEmail();
+    await signIn(page, email);
+    await page.route('**/api/client-errors', (route) => route.fulfill({ status: 204 }));
+    const report = page.waitForRequest('**/api/client-errors');
+    const token = await page.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((key) => key.endsWith('-auth-token'))!)!);
+    const accessToken = (JSON.parse(token) as { access_token: string }).access_token;
+    await page.evaluate(({ address, jwt }) => void setTimeout(() => { throw new Error(`failed for ${address} with ${jwt}`); }), { address: email, jwt: accessToken });
+    const body = (await report).postDataJSON() as { message: string; url: string; stack?: string };
+    expect(body.message).toContain('failed for [email] with [token]');
+    expect(JSON.stringify(body)).not.toContain(email);
+    expect(JSON.stringify(body)).not.toContain(accessToken);
+    expect(body.url).toBe(`${siteUrl}/dashboard/`);
   });
 
   it('sends a visitor without a session from /en/dashboard/ to /en/signin/', async () => {
