@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../shared/errors';
 import { TIERS } from '../../shared/pricing';
 import { isolate } from '../../site/src/i18n';
+import { PAGE_SIZE } from '../../site/src/islands/dashboard/data';
 import { freshEmail, newPage, reached, siteUrl } from './helpers';
 import { ar, en, firstProjectId, holdBooking, ownerWithPlan, signIn, urlOf } from './site';
 
@@ -32,6 +33,34 @@ describe('dashboard', () => {
     expect(await page.getByTestId('bucket-daily').textContent()).toContain(plural('unit.credits', dailyBonus));
     // Once a day: the button gives way to when the next bonus comes.
     expect(await page.getByRole('button', { name: t('bonus.claim') }).count()).toBe(0);
+  });
+
+  it('pages through the ledger', async () => {
+    const page = await newPage();
+    await signIn(page, (await ownerWithPlan('basic')).email);
+    // Eleven chat messages through the API with the page's session: twelve ledger rows with the monthly grant.
+    await page.evaluate(async (count) => {
+      const key = Object.keys(localStorage).find((name) => name.endsWith('-auth-token'))!;
+      const token = (JSON.parse(localStorage.getItem(key)!) as { access_token: string }).access_token;
+      for (let i = 0; i < count; i++) {
+        const response = await fetch('/api/credits/spend', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+          body: JSON.stringify({ action: 'chat_message' }),
+        });
+        if (!response.ok) throw new Error(`spend answered ${response.status}`);
+      }
+    }, 11);
+    await page.reload();
+    const rows = page.getByTestId('ledger').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(PAGE_SIZE);
+    expect(await rows.first().textContent()).toContain(t('reason.spend', { action: t('action.chat_message') }));
+    await page.getByRole('button', { name: t('common.more') }).click();
+    await rows.nth(11).waitFor();
+    expect(await rows.count()).toBe(12);
+    expect(await rows.last().textContent()).toContain(t('reason.monthly_grant'));
+    expect(await page.getByRole('button', { name: t('common.more') }).count()).toBe(0);
   });
 
   it('never shows the balance as a lone zero', async () => {

@@ -4,8 +4,8 @@
  * address on a phone, and the dashboard turning visitors without a session away.
  */
 import { describe, expect, it } from 'vitest';
-import { freshEmail, newPage, reached, requestCode, siteUrl } from './helpers';
-import { ar, expectNoHorizontalScroll } from './site';
+import { freshEmail, newestMail, newPage, reached, requestCode, siteUrl } from './helpers';
+import { ar, en, expectNoHorizontalScroll } from './site';
 
 const { t } = ar;
 
@@ -29,6 +29,21 @@ describe('sign-in', () => {
     await page.getByLabel(t('signin.code')).fill(`${typed.slice(0, 3)} ${typed.slice(3)}`);
     await page.getByRole('button', { name: t('signin.verify'), exact: true }).click();
     await reached(page, '/dashboard/');
+  });
+
+  it('signs in from the English page and lands on the English dashboard', async () => {
+    const page = await newPage();
+    const email = freshEmail();
+    await page.goto(`${siteUrl}/en/signin/`);
+    await page.locator('astro-island:not([ssr])').waitFor({ state: 'attached' });
+    await page.getByLabel(en.t('signin.email')).fill(email);
+    await page.getByRole('button', { name: en.t('signin.send') }).click();
+    const code = page.getByLabel(en.t('signin.code'));
+    await code.waitFor();
+    await code.fill((await newestMail(email)).code);
+    await page.getByRole('button', { name: en.t('signin.verify'), exact: true }).click();
+    await reached(page, '/en/dashboard/');
+    expect(await page.getByTestId('credits-total').textContent()).toBe(en.plural('unit.credits', 0));
   });
 
   it('signs in with the link from the email and lands on the dashboard', async () => {
