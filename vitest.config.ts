@@ -82,6 +82,10 @@ export default defineConfig({
         },
       },
       {
+        // The site's own modules (formatting, dictionaries, error reports) in Node, with its full ICU.
+        test: { name: 'site', include: ['tests/site/**/*.test.ts'], environment: 'node' },
+      },
+      {
         // Real Chromium against `wrangler dev` and a local stack its global setup starts.
         test: {
           name: 'e2e',

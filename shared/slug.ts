@@ -8,6 +8,8 @@
  * runs generated strings through both and expects the same answers.
  */
 
+import { asciiDigits } from './digits';
+
 export const SLUG_MAX_LENGTH = 48;
 
 /** What a valid slug looks like: lowercase a-z, digits and folded Arabic letters, in words joined by single hyphens. */
@@ -19,13 +21,13 @@ const LOOK_ALIKES: Record<string, string> = { ى: 'ي', ی: 'ي', ٱ: 'ا', ک: 
 
 /** Folds letters that differ only in form (compatibility forms, marks, look-alikes, digits); case and other characters stay. */
 export function foldSlugLetters(text: string): string {
-  return text
-    .normalize('NFKC')
-    .normalize('NFD')
-    .replace(MARKS, '')
-    .replace(/[\u0649\u06cc\u0671\u06a9\u0629\u06be\u06c1\u06d5]/g, (letter) => LOOK_ALIKES[letter]!)
-    .replace(/[\u0660-\u0669]/g, (digit) => String(digit.charCodeAt(0) - 0x0660))
-    .replace(/[\u06f0-\u06f9]/g, (digit) => String(digit.charCodeAt(0) - 0x06f0));
+  return asciiDigits(
+    text
+      .normalize('NFKC')
+      .normalize('NFD')
+      .replace(MARKS, '')
+      .replace(/[\u0649\u06cc\u0671\u06a9\u0629\u06be\u06c1\u06d5]/g, (letter) => LOOK_ALIKES[letter]!),
+  );
 }
 
 export function slugify(name: string): string {

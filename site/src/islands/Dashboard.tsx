@@ -1,125 +1,99 @@
 /**
- * The signed-in home: plan and credits (GET /api/me), the daily bonus, and the owner's projects
- * (list and create). Sends visitors without a session to the sign-in page.
+ * The signed-in home: credits per bucket and the daily bonus (GET /api/me), the credit ledger,
+ * and the owner's projects with their bookings. Visitors without a session go to the sign-in
+ * page; if the first load fails the page says so calmly and offers a retry.
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, supabase } from '../lib/api';
+import { useCallback, useEffect, useState } from 'react';
+import { localePath, type SiteLocale } from '../i18n/locales';
+import { supabase } from '../lib/api';
+import { IslandRoot, useCalm, useI18n } from './common';
+import { Credits } from './dashboard/Credits';
+import { PAGE_SIZE, useApi, type LedgerEntry, type Me, type Paged, type Project } from './dashboard/data';
+import { Ledger } from './dashboard/Ledger';
+import { Projects } from './dashboard/Projects';
 
-interface Me {
-  plan: { tier: string | null; periodEnd: string | null };
-  credits: { daily: number; monthly: number; purchased: number; total: number; bonusAvailable: boolean; nextBonusAt: string | null };
-}
-interface Project {
-  id: string;
-  name: string;
-  slug: string;
-}
-
-const TIER_NAMES: Record<string, string> = { basic: 'الأساسية', pro: 'الاحترافية', premium: 'المميزة', enterprise: 'المؤسسات' };
-const number = new Intl.NumberFormat('ar-KW', { maximumFractionDigits: 1 });
-
-export default function Dashboard() {
+function DashboardBody() {
+  const { t, locale } = useI18n();
+  const calm = useCalm();
+  const api = useApi();
+  const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [me, setMe] = useState<Me>();
+  const [ledger, setLedger] = useState<Paged<LedgerEntry>>({ rows: [], next: null });
   const [projects, setProjects] = useState<Project[]>([]);
-  const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string }>();
-  const [busy, setBusy] = useState(false);
 
-  const fail = (error: unknown) =>
-    setNotice({ kind: 'error', text: error instanceof ApiError ? error.message : 'حدث خطأ غير متوقع، حاول مرة أخرى' });
+  /** The balance and the newest ledger page, again (after the bonus, for instance). */
+  const refreshCredits = useCallback(async () => {
+    const [meResponse, ledgerResponse] = await Promise.all([
+      api.api.me.$get(),
+      api.api.credits.ledger.$get({ query: { limit: String(PAGE_SIZE) } }),
+    ]);
+    const page = await ledgerResponse.json();
+    setMe(await meResponse.json());
+    setLedger({ rows: page.entries, next: page.nextCursor });
+  }, [api]);
 
-  async function load() {
-    const [meBody, list] = await Promise.all([api<Me>('/api/me'), api<{ projects: Project[] }>('/api/projects')]);
-    setMe(meBody);
-    setProjects(list.projects);
-  }
-
-  useEffect(() => {
-    (async () => {
+  const load = useCallback(async () => {
+    setState('loading');
+    const loaded = await calm(async () => {
       const { data } = await (await supabase()).auth.getSession();
-      if (!data.session) return location.replace('/signin/');
-      await load();
-    })().catch(fail);
-  }, []);
+      if (!data.session) {
+        location.replace(localePath(locale, '/signin/'));
+        return false;
+      }
+      const [list] = await Promise.all([api.api.projects.$get().then((response) => response.json()), refreshCredits()]);
+      setProjects(list.projects);
+      setState('ready');
+      return true;
+    });
+    if (loaded === undefined) setState('failed');
+  }, [api, calm, locale, refreshCredits]);
 
-  async function claimBonus() {
-    setBusy(true);
-    try {
-      const result = await api<{ amount: number }>('/api/credits/daily-bonus', { method: 'POST' });
-      setNotice({ kind: 'ok', text: `أضفنا ${number.format(result.amount)} رصيداً يومياً` });
-      await load();
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function createProject(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const name = String(new FormData(form).get('name') ?? '').trim();
-    if (!name) return;
-    setBusy(true);
-    try {
-      const { project } = await api<{ project: Project }>('/api/projects', { method: 'POST', body: JSON.stringify({ name }) });
-      setProjects((current) => [project, ...current]);
-      setNotice({ kind: 'ok', text: `أنشأنا مشروع «${project.name}»` });
-      form.reset();
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  useEffect(() => void load(), [load]);
 
   async function signOut() {
-    await (await supabase()).auth.signOut();
-    location.assign('/');
+    await calm(async () => {
+      await (await supabase()).auth.signOut();
+      location.assign(localePath(locale, '/'));
+    });
   }
 
-  if (!me) return <p role="status">{notice?.text ?? 'جارٍ التحميل…'}</p>;
+  if (state === 'failed') {
+    return (
+      <div className="card calm" role="alert">
+        <p>{t('dashboard.loadFailed')}</p>
+        <button type="button" onClick={() => void load()}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (!me)
+    return (
+      <p role="status" className="loading">
+        {t('dashboard.loading')}
+      </p>
+    );
 
   return (
     <div className="dashboard">
-      <p className={`notice ${notice?.kind ?? ''}`} role={notice?.kind === 'error' ? 'alert' : 'status'}>
-        {notice?.text ?? ''}
-      </p>
-      <section className="card" aria-labelledby="credits-title">
-        <h2 id="credits-title">رصيدك</h2>
-        <p className="balance" data-testid="credits-total">
-          {number.format(me.credits.total)}
-        </p>
-        <p>الباقة: {me.plan.tier ? TIER_NAMES[me.plan.tier] : 'لا توجد باقة فعّالة'}</p>
-        {me.credits.bonusAvailable && (
-          <button type="button" onClick={claimBonus} disabled={busy}>
-            احصل على الرصيد اليومي
-          </button>
-        )}
-      </section>
-      <section className="card" aria-labelledby="projects-title">
-        <h2 id="projects-title">مشاريعك</h2>
-        <form onSubmit={createProject}>
-          <label htmlFor="project-name">اسم المشروع</label>
-          <input id="project-name" name="name" maxLength={80} required disabled={busy} />
-          <button type="submit" disabled={busy}>
-            إنشاء مشروع
-          </button>
-        </form>
-        {projects.length === 0 ? (
-          <p>لا توجد مشاريع بعد.</p>
-        ) : (
-          <ul className="projects">
-            {projects.map((project) => (
-              <li key={project.id}>
-                <strong>{project.name}</strong> <span dir="ltr">{project.slug}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <button type="button" className="link" onClick={signOut}>
-        تسجيل الخروج
+      <div className="dashboard-side">
+        <Credits me={me} onClaimed={() => calm(refreshCredits)} />
+      </div>
+      <div className="dashboard-main">
+        <Projects projects={projects} setProjects={setProjects} />
+        <Ledger ledger={ledger} setLedger={setLedger} />
+      </div>
+      <button type="button" className="link sign-out" onClick={() => void signOut()}>
+        {t('dashboard.signOut')}
       </button>
     </div>
+  );
+}
+
+export default function Dashboard({ locale }: { locale: SiteLocale }) {
+  return (
+    <IslandRoot locale={locale}>
+      <DashboardBody />
+    </IslandRoot>
   );
 }

@@ -1,126 +1,178 @@
 /**
  * Passwordless sign-in: the visitor enters an e-mail, receives a 6-digit code (or a link), and
- * types the code here. Every step shows progress, and failures say what to do next.
+ * types the code here, in Western or Arabic digits (an Arabic phone keyboard types ٠-٩ or ۰-۹).
+ * A wrong code is shown at the field; sending and checking failures are toasts with a retry, and
+ * what was typed stays.
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import { supabase } from '../lib/api';
+import { isAuthRetryableFetchError, type AuthError } from '@supabase/supabase-js';
+import { useEffect, useState, type SubmitEvent } from 'react';
+import { asciiDigits } from '../../../shared/digits';
+import type { TextKey } from '../i18n';
+import { localePath, type SiteLocale } from '../i18n/locales';
+import { ApiError, supabase } from '../lib/api';
+import { IslandRoot, Rich, useCalm, useI18n } from './common';
 
-const TEXT = {
-  ar: {
-    email: 'البريد الإلكتروني',
-    send: 'أرسل رمز الدخول',
-    sending: 'جارٍ الإرسال…',
-    sent: (email: string) => `أرسلنا رمزاً من 6 أرقام إلى ${email}. يمكنك أيضاً الضغط على الرابط في الرسالة.`,
-    code: 'رمز الدخول',
-    verify: 'تسجيل الدخول',
-    verifying: 'جارٍ التحقق…',
-    other: 'استخدم بريداً آخر',
-    badEmail: 'أدخل بريداً إلكترونياً صحيحاً.',
-    badCode: 'الرمز غير صحيح أو انتهت صلاحيته. اطلب رمزاً جديداً.',
-    failed: 'تعذر إرسال الرمز الآن. حاول بعد قليل.',
-  },
-  en: {
-    email: 'Email',
-    send: 'Send sign-in code',
-    sending: 'Sending…',
-    sent: (email: string) => `We sent a 6-digit code to ${email}. You can also use the link in the email.`,
-    code: 'Sign-in code',
-    verify: 'Sign in',
-    verifying: 'Checking…',
-    other: 'Use another email',
-    badEmail: 'Enter a valid email address.',
-    badCode: 'That code is wrong or has expired. Ask for a new one.',
-    failed: 'We could not send the code right now. Please try again shortly.',
-  },
-};
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** "١٢٣ ٤٥٦" → "123456"; anything that is not six digits after that is refused before asking Auth. */
+const normaliseCode = (typed: string) => asciiDigits(typed).replace(/[\s-]/g, '');
+
+/** Auth failures that trying again could fix, as the API's own codes; the rest are the caller's to show. */
+function retryableFailure(failure: AuthError): ApiError | undefined {
+  if (isAuthRetryableFetchError(failure)) return new ApiError('NETWORK', 0);
+  if (failure.status === 429) return new ApiError('RATE_001', 429);
+  if ((failure.status ?? 0) >= 500) return new ApiError('SRV_002', failure.status ?? 503);
+  return undefined;
+}
 
 type Step = { name: 'email' } | { name: 'code'; email: string };
 
-export default function SignIn({ locale = 'ar' }: { locale?: 'ar' | 'en' }) {
-  const t = TEXT[locale];
+function SignInForm() {
+  const { t, locale } = useI18n();
+  const calm = useCalm();
   const [step, setStep] = useState<Step>({ name: 'email' });
+  const [email, setEmail] = useState('');
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<TextKey>();
   // Until the island is interactive the server-rendered form stays disabled: a native submit
   // would put the e-mail address in the URL (and in every log on the way).
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
   const disabled = busy || !ready;
 
-  async function sendCode(event: FormEvent<HTMLFormElement>) {
+  async function sendCode(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    const email = String(new FormData(event.currentTarget).get('email') ?? '').trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return setError(t.badEmail);
+    const address = email.trim();
+    if (!EMAIL.test(address)) return setError('signin.badEmail');
+    setError(undefined);
     setBusy(true);
-    setError('');
-    try {
-      const { error: failure } = await (
-        await supabase()
-      ).auth.signInWithOtp({
-        email,
-        options: { emailRedirectTo: `${location.origin}/dashboard/`, shouldCreateUser: true },
-      });
-      if (failure) throw failure;
-      setStep({ name: 'code', email });
-    } catch {
-      setError(t.failed);
-    } finally {
-      setBusy(false);
-    }
+    await calm(
+      async () => {
+        const { error: failure } = await (
+          await supabase()
+        ).auth.signInWithOtp({
+          email: address,
+          options: { emailRedirectTo: `${location.origin}${localePath(locale, '/dashboard/')}`, shouldCreateUser: true },
+        });
+        if (failure) {
+          const status = failure.status ?? 500;
+          if (status === 400 || status === 422) {
+            setError('signin.badEmail');
+            return undefined;
+          }
+          throw retryableFailure(failure) ?? new ApiError('SRV_001', status);
+        }
+        setCode('');
+        setStep({ name: 'code', email: address });
+        return t('signin.sentToast');
+      },
+      (sent) => sent,
+    );
+    setBusy(false);
   }
 
-  async function verify(event: FormEvent<HTMLFormElement>) {
+  async function verify(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (step.name !== 'code') return;
-    const token = String(new FormData(event.currentTarget).get('code') ?? '').replace(/\s/g, '');
+    const token = normaliseCode(code);
+    if (!/^\d{6}$/.test(token)) return setError('signin.badCodeFormat');
+    setError(undefined);
     setBusy(true);
-    setError('');
-    try {
+    const signedIn = await calm(async () => {
       const { error: failure } = await (await supabase()).auth.verifyOtp({ email: step.email, token, type: 'email' });
-      if (failure) throw failure;
-      location.assign('/dashboard/');
-    } catch {
-      setError(t.badCode);
-      setBusy(false);
-    }
+      if (!failure) return true;
+      const retryable = retryableFailure(failure);
+      if (retryable) throw retryable;
+      setError('signin.badCode');
+      return false;
+    });
+    if (signedIn) location.assign(localePath(locale, '/dashboard/'));
+    else setBusy(false);
   }
 
+  const errorText = error ? t(error) : '';
   return (
-    <div className="card">
+    <div className="card signin">
       {step.name === 'email' ? (
         <form onSubmit={sendCode} method="post" noValidate>
-          <label htmlFor="email">{t.email}</label>
-          <input id="email" name="email" type="email" inputMode="email" autoComplete="email" dir="ltr" required disabled={disabled} />
+          <label htmlFor="email">{t('signin.email')}</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            inputMode="email"
+            autoComplete="email"
+            dir="ltr"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby="signin-error"
+            disabled={disabled}
+          />
           <button type="submit" disabled={disabled}>
-            {busy ? t.sending : t.send}
+            {busy ? t('signin.sending') : t('signin.send')}
           </button>
         </form>
       ) : (
         <form onSubmit={verify} noValidate>
-          <p role="status">{t.sent(step.email)}</p>
-          <label htmlFor="code">{t.code}</label>
+          <p role="status">
+            <Rich
+              text={t('signin.sent')}
+              values={{
+                email: (
+                  <bdi dir="ltr" className="address">
+                    {step.email}
+                  </bdi>
+                ),
+              }}
+            />
+          </p>
+          <label htmlFor="code">{t('signin.code')}</label>
           <input
             id="code"
             name="code"
             inputMode="numeric"
             autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
             dir="ltr"
             required
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby="code-hint signin-error"
             disabled={busy}
           />
+          <p id="code-hint" className="hint">
+            {t('signin.codeHint')}
+          </p>
           <button type="submit" disabled={busy}>
-            {busy ? t.verifying : t.verify}
+            {busy ? t('signin.verifying') : t('signin.verify')}
           </button>
-          <button type="button" className="link" onClick={() => setStep({ name: 'email' })} disabled={busy}>
-            {t.other}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setError(undefined);
+              setStep({ name: 'email' });
+            }}
+            disabled={busy}
+          >
+            {t('signin.other')}
           </button>
         </form>
       )}
-      <p className="error" role="alert" aria-live="assertive">
-        {error}
+      <p id="signin-error" className="error" role="alert">
+        {errorText}
       </p>
     </div>
+  );
+}
+
+export default function SignIn({ locale }: { locale: SiteLocale }) {
+  return (
+    <IslandRoot locale={locale}>
+      <SignInForm />
+    </IslandRoot>
   );
 }

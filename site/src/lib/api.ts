@@ -1,55 +1,77 @@
 /**
  * Browser side of the API: the Supabase Auth client (sign-in and sessions only; business data
- * always goes through the Worker) and a fetch wrapper that sends the access token and turns the
- * API's error body into a message in the page's language.
+ * always goes through the Worker) and Hono's typed client for /api, which sends the access token
+ * and the page's language and turns every failure into an ApiError carrying a catalogue code.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import type { ErrorBody } from '../../../shared/errors';
+import { hc } from 'hono/client';
+import { isErrorCode, type ErrorBody, type ErrorCode } from '../../../shared/errors';
+import type { App } from '../../../worker/app';
+import type { SiteLocale } from '../i18n/locales';
 
 let client: Promise<SupabaseClient> | undefined;
 
 export function supabase(): Promise<SupabaseClient> {
   client ??= fetch('/api/config')
     .then((response) => {
-      if (!response.ok) throw new Error('config unavailable');
+      if (!response.ok) throw new ApiError('SRV_002', response.status);
       return response.json() as Promise<{ supabaseUrl: string; supabaseAnonKey: string }>;
     })
     .then(({ supabaseUrl, supabaseAnonKey }) =>
       createClient(supabaseUrl, supabaseAnonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true } }),
-    );
+    )
+    .catch((error: unknown) => {
+      // A failed start is not cached: the next call (a retry) tries again.
+      client = undefined;
+      throw error instanceof ApiError ? error : new ApiError('NETWORK', 0);
+    });
   return client;
 }
 
+/** A failed API call: a catalogue code, or NETWORK when no answer came back. */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
-    message: string,
+    readonly code: ErrorCode | 'NETWORK',
+    readonly status: number,
   ) {
-    super(message);
+    super(code);
+    this.name = 'ApiError';
+  }
+
+  /** Worth trying again as it was: no answer, the server's fault, or a rate limit. */
+  get retryable(): boolean {
+    return this.code === 'NETWORK' || this.status >= 500 || this.status === 429;
+  }
+
+  /** The session is missing or over: the visitor has to sign in (again). */
+  get signedOut(): boolean {
+    return this.code === 'AUTH_003' || this.code === 'AUTH_004';
   }
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const { data } = await (await supabase()).auth.getSession();
-  const headers = new Headers(init.headers);
-  headers.set('Accept-Language', document.documentElement.lang || 'ar');
-  if (data.session) headers.set('Authorization', `Bearer ${data.session.access_token}`);
-  if (init.body) headers.set('Content-Type', 'application/json');
+async function guardedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { ...init, headers });
+    response = await fetch(input, init);
   } catch {
-    throw new ApiError(
-      'NETWORK',
-      document.documentElement.lang === 'en'
-        ? 'No connection. Check your network and try again.'
-        : 'لا يوجد اتصال. تحقق من الشبكة وحاول مرة أخرى.',
-    );
+    throw new ApiError('NETWORK', 0);
   }
-  if (response.status === 204) return undefined as T;
-  const body = (await response.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
-  if (!response.ok || !body) {
-    throw new ApiError(body?.error?.code ?? 'SRV_001', body?.error?.message ?? 'حدث خطأ غير متوقع، حاول مرة أخرى');
-  }
-  return body;
+  if (response.ok) return response;
+  const body = (await response.json().catch(() => null)) as Partial<ErrorBody> | null;
+  const code = body?.error?.code;
+  throw new ApiError(isErrorCode(code) ? code : response.status >= 500 ? 'SRV_001' : 'REQ_004', response.status);
 }
+
+/** The typed API client for a page in `locale`; resolves only on a 2xx answer. */
+export function apiClient(locale: SiteLocale) {
+  return hc<App>('/', {
+    fetch: guardedFetch,
+    headers: async (): Promise<Record<string, string>> => {
+      const { data } = await (await supabase()).auth.getSession();
+      const token = data.session?.access_token;
+      return token ? { 'Accept-Language': locale, Authorization: `Bearer ${token}` } : { 'Accept-Language': locale };
+    },
+  });
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;

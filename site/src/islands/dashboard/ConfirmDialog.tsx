@@ -1,0 +1,40 @@
+/** A modal confirmation (the native <dialog>: focus kept inside, Escape cancels); Cancel has the focus first. */
+import { useEffect, useId, useRef } from 'react';
+import { useI18n } from '../common';
+
+interface Props {
+  title: string;
+  body: string;
+  confirm: string;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+export function ConfirmDialog({ title, body, confirm, onConfirm, onClose }: Props) {
+  const { t } = useI18n();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  useEffect(() => dialog.current?.showModal(), []);
+
+  return (
+    <dialog ref={dialog} className="dialog" onClose={onClose} aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <p id={`${id}-body`}>{body}</p>
+      <div className="actions">
+        <button type="button" className="secondary" autoFocus onClick={() => dialog.current?.close()}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            dialog.current?.close();
+            onConfirm();
+          }}
+        >
+          {confirm}
+        </button>
+      </div>
+    </dialog>
+  );
+}
