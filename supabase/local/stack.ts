@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   jwtAlg?: JwtAlg;
   /** Where sign-in links may redirect (default http://127.0.0.1:8787). */
   siteUrl?: string;
+  /**
+   * The URL clients reach the API through when a proxy stands in front of it (tests put one there
+   * to make the JWKS hang); it becomes the token issuer and the base of sign-in links.
+   */
+  publicUrl?: string;
   onLog?: (line: string) => void;
 }
 
@@ -95,8 +100,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     };
     const server = createApiServer(ctx);
-    ctx.url = `http://127.0.0.1:${await listen(server, apiPort)}`;
-    log(`API on ${ctx.url}`);
+    const listening = `http://127.0.0.1:${await listen(server, apiPort)}`;
+    ctx.url = options.publicUrl ?? listening;
+    log(`API on ${listening}`);
 
     return {
       url: ctx.url,
