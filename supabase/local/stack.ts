@@ -40,6 +40,11 @@ export interface LocalStackOptions {
    * to make the JWKS hang); it becomes the token issuer and the base of sign-in links.
    */
   publicUrl?: string;
+  /**
+   * Origins, besides the site's and the stack's own, whose pages may call the stack from a
+   * browser (e.g. a front-end dev server); every other Origin is refused.
+   */
+  allowedOrigins?: string[];
   onLog?: (line: string) => void;
 }
 
@@ -92,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ctx: StackContext = {
       url: '',
       siteUrl: options.siteUrl ?? DEFAULT_SITE_URL,
+      allowedOrigins: options.allowedOrigins ?? [],
       keys: { secret: LOCAL_JWT_SECRET, es256: options.jwtAlg === 'ES256' ? generateEs256Key() : undefined },
       userTokenAlg: options.jwtAlg ?? 'HS256',
       restPool,

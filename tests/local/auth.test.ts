@@ -324,7 +324,7 @@ describe('JWKS, routing, CORS', () => {
       headers: { Origin: DEFAULT_SITE_URL, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'apikey,content-type,x-client-info,x-supabase-api-version' },
     });
     expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(DEFAULT_SITE_URL);
   });
 });
 
