@@ -46,6 +46,8 @@ function workerProject(
 
 export default defineConfig({
   test: {
+    // The log audit reads the console lines of every project and fails the run on a leak.
+    reporters: ['default', './tests/support/log-audit-reporter.ts'],
     projects: [
       workerProject('worker', ['tests/worker/**/*.test.ts'], { exclude: ['tests/worker/outage/**', 'tests/worker/es256/**'] }),
       // Stops and restarts Postgres, so it gets a stack no other test file shares.
