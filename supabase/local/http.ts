@@ -1,19 +1,40 @@
 /**
- * Small node:http helpers shared by the local stack's routes: CORS as Supabase's gateway answers
- * it, JSON responses, bounded body reading, and Bearer token extraction.
+ * Small node:http helpers shared by the local stack's routes: who may call the stack (Host and
+ * Origin), CORS for the origins allowed, JSON responses, bounded body reading, and Bearer token
+ * extraction.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Bodies above this are refused with 413 before they are read to the end. */
 export const BODY_LIMIT = 1024 * 1024;
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'Content-Range, X-Supabase-Api-Version',
-};
+/** `Host` values the stack answers: a page that rebinds its own name to 127.0.0.1 gets 421. */
+const LOCAL_HOST = /^(127\.0\.0\.1|localhost)(:\d{1,5})?$/i;
+
+export function isLocalHost(host: string | undefined): boolean {
+  return host !== undefined && LOCAL_HOST.test(host);
+}
+
+/** Each origin as written and with 127.0.0.1 and localhost swapped: a browser may use either name. */
+export function originsAllowed(urls: string[]): Set<string> {
+  const origins = new Set<string>();
+  for (const url of urls) {
+    const { protocol, hostname, port } = new URL(url);
+    const names = hostname === '127.0.0.1' || hostname === 'localhost' ? ['127.0.0.1', 'localhost'] : [hostname];
+    for (const name of names) origins.add(`${protocol}//${name}${port ? `:${port}` : ''}`);
+  }
+  return origins;
+}
+
+/** CORS headers for an allowed `origin` (set before any write; every response depends on Origin). */
+export function allowOrigin(res: ServerResponse, origin: string | undefined): void {
+  res.setHeader('Vary', 'Origin');
+  if (origin === undefined) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, X-Supabase-Api-Version');
+}
 
 const PREFLIGHT_HEADERS = {
-  ...CORS_HEADERS,
   'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
   'Access-Control-Allow-Headers':
     'authorization, apikey, content-type, x-client-info, x-supabase-api-version, accept-profile, content-profile, prefer, x-retry-count',
@@ -27,7 +48,7 @@ export function sendPreflight(res: ServerResponse): void {
 
 export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   const payload = Buffer.from(body);
-  res.writeHead(status, { ...CORS_HEADERS, 'Content-Length': String(payload.length), ...headers });
+  res.writeHead(status, { 'Content-Length': String(payload.length), ...headers });
   res.end(payload);
 }
 
@@ -36,7 +57,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...CORS_HEADERS, ...headers });
+  res.writeHead(status, headers);
   res.end();
 }
 

@@ -1,13 +1,16 @@
 /**
  * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1` and
  * `/mailbox`, answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
- * request can never take the process down.
+ * request can never take the process down. It is for this machine and the site's pages only: a
+ * `Host` other than 127.0.0.1/localhost gets 421 (DNS rebinding), and a request carrying the
+ * `Origin` of any other page gets 403 before it reaches a route, so no site open in the
+ * developer's browser can read the mailbox's sign-in codes or use the well-known local keys.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { handleAuth } from './auth';
-import { sendJson, sendPreflight } from './http';
+import { allowOrigin, header, isLocalHost, originsAllowed, sendJson, sendPreflight } from './http';
 import type { JwtAlg, JwtKeys } from './jwt';
 import { handleMailbox, type Mailbox } from './mailbox';
 import { handleRest } from './rest';
@@ -16,6 +19,8 @@ export interface StackContext {
   /** Public base URL of this endpoint, e.g. http://127.0.0.1:54321. */
   url: string;
   siteUrl: string;
+  /** Origins besides the site's and the stack's own that browsers may call from. */
+  allowedOrigins: string[];
   keys: JwtKeys;
   userTokenAlg: JwtAlg;
   /** Connections as `authenticator`, the login role PostgREST uses. */
@@ -30,6 +35,14 @@ export interface StackContext {
 export function createApiServer(ctx: StackContext): Server {
   const server = createServer(async (req, res) => {
     try {
+      if (!isLocalHost(req.headers.host)) {
+        return sendJson(res, 421, { message: 'This server answers only to 127.0.0.1 and localhost' });
+      }
+      const origin = header(req, 'origin');
+      if (origin !== undefined && !originsAllowed([ctx.siteUrl, ctx.url, ...ctx.allowedOrigins]).has(origin)) {
+        return sendJson(res, 403, { message: 'Requests from other origins are refused by the local stack' });
+      }
+      allowOrigin(res, origin);
       const url = new URL(req.url ?? '/', 'http://local');
       const path = url.pathname;
       if (req.method === 'OPTIONS') return sendPreflight(res);

@@ -35,6 +35,16 @@ export interface LocalStackOptions {
   jwtAlg?: JwtAlg;
   /** Where sign-in links may redirect (default http://127.0.0.1:8787). */
   siteUrl?: string;
+  /**
+   * The URL clients reach the API through when a proxy stands in front of it (tests put one there
+   * to make the JWKS hang); it becomes the token issuer and the base of sign-in links.
+   */
+  publicUrl?: string;
+  /**
+   * Origins, besides the site's and the stack's own, whose pages may call the stack from a
+   * browser (e.g. a front-end dev server); every other Origin is refused.
+   */
+  allowedOrigins?: string[];
   onLog?: (line: string) => void;
 }
 
@@ -83,12 +93,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const restPool = new pg.Pool({ ...postgres.info, ...AUTHENTICATOR, max: 20 });
     const adminPool = new pg.Pool({ ...postgres.info, max: 10 });
     pools = [restPool, adminPool];
-    // Idle connections die when Postgres stops; the pools replace them once it is back.
-    for (const pool of pools) pool.on('error', () => {});
+    // Connections die when Postgres stops; the pools replace them once it is back. A client that is
+    // checked out when its connection is terminated emits 'error' itself (its query, if any, is
+    // rejected too): without a listener that event would end the whole process.
+    for (const pool of pools) {
+      pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
+    }
 
     const ctx: StackContext = {
       url: '',
       siteUrl: options.siteUrl ?? DEFAULT_SITE_URL,
+      allowedOrigins: options.allowedOrigins ?? [],
       keys: { secret: LOCAL_JWT_SECRET, es256: options.jwtAlg === 'ES256' ? generateEs256Key() : undefined },
       userTokenAlg: options.jwtAlg ?? 'HS256',
       restPool,
@@ -97,8 +113,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     };
     const server = createApiServer(ctx);
-    ctx.url = `http://127.0.0.1:${await listen(server, apiPort)}`;
-    log(`API on ${ctx.url}`);
+    const listening = `http://127.0.0.1:${await listen(server, apiPort)}`;
+    ctx.url = options.publicUrl ?? listening;
+    log(`API on ${listening}`);
 
     return {
       url: ctx.url,

@@ -358,7 +358,7 @@ describe('JWKS, routing, CORS', () => {
       },
     });
     expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(DEFAULT_SITE_URL);
   });
 });
 

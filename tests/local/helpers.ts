@@ -114,10 +114,12 @@ class NoWebSocket {
   }
 }
 
-export function client(stack: LocalStack, key = stack.anonKey) {
+/** `customFetch` stands in for a browser's, e.g. to send the page's Origin. */
+export function client(stack: LocalStack, key = stack.anonKey, customFetch?: typeof fetch) {
   return createClient(stack.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: NoWebSocket as never },
+    ...(customFetch && { global: { fetch: customFetch } }),
   });
 }
 

@@ -327,10 +327,11 @@ describe('CORS', () => {
       },
     });
     expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787');
     const allowed = preflight.headers.get('access-control-allow-headers')!.split(/,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['apikey', 'authorization', 'content-type', 'x-client-info', 'x-supabase-api-version']));
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-    expect((await rpc(ctx.stack, 'fx_scalar')).headers.get('access-control-allow-origin')).toBe('*');
+    const fromSite = await rpc(ctx.stack, 'fx_scalar', {}, { headers: { apikey: ctx.stack.anonKey, Origin: 'http://127.0.0.1:8787' } });
+    expect(fromSite.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787');
   });
 });

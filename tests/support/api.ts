@@ -101,7 +101,40 @@ export async function topUp(user: TestUser, credits: number, amountFils = credit
   });
 }
 
+async function control(path: string): Promise<Response> {
+  const response = await fetch(`${inject('stack').controlUrl}${path}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`${path} failed: ${await response.text()}`);
+  return response;
+}
+
 export async function controlPostgres(action: 'stop' | 'start') {
-  const response = await fetch(`${inject('stack').controlUrl}/postgres/${action}`, { method: 'POST' });
-  if (!response.ok) throw new Error(`postgres ${action} failed: ${await response.text()}`);
+  await control(`/postgres/${action}`);
+}
+
+/** worker-es256 only: make the stack's JWKS hang or answer again, or count the fetches it got. */
+export async function controlJwks(action: 'hang' | 'release'): Promise<void> {
+  await control(`/jwks/${action}`);
+}
+
+export async function jwksFetches(): Promise<number> {
+  return (await (await control('/jwks/fetches')).json()) as number;
+}
+
+/** Signs in the way the site does: request a code, read it from the local mailbox, verify it. */
+export async function signInWithCode(email: string): Promise<{ userId: string; accessToken: string }> {
+  const auth = (path: string, body: unknown) =>
+    fetch(`${env.SUPABASE_URL}/auth/v1${path}`, {
+      method: 'POST',
+      headers: { apikey: env.SUPABASE_ANON_KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const asked = await auth('/otp', { email, create_user: true });
+  if (!asked.ok) throw new Error(`otp answered ${asked.status}`);
+  const messages = (await (await fetch(`${env.SUPABASE_URL}/mailbox/messages?email=${encodeURIComponent(email)}`)).json()) as Array<{
+    code: string;
+  }>;
+  const verified = await auth('/verify', { email, token: messages[0]!.code, type: 'email' });
+  if (!verified.ok) throw new Error(`verify answered ${verified.status}`);
+  const session = (await verified.json()) as { access_token: string; user: { id: string } };
+  return { userId: session.user.id, accessToken: session.access_token };
 }

@@ -3,32 +3,46 @@
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
- * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
+ * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
+ * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
  * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
+import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack } from '../../supabase/local/stack';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
 import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
+import { startJwksProxy } from './jwks-proxy';
 
 export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
-  const stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, jwtAlg });
+  const apiPort = await freePort();
+  const proxy = jwtAlg === 'ES256' ? await startJwksProxy(apiPort) : undefined;
+  const stack = await startLocalStack({ apiPort, pgPort: 0, seed: false, jwtAlg, publicUrl: proxy?.url });
 
-  const actions: Record<string, () => Promise<void>> = {
+  // POST actions; one that returns a value answers it as JSON.
+  const actions: Record<string, () => Promise<unknown>> = {
     '/postgres/stop': () => stack.stopPostgres(),
     '/postgres/start': () => stack.startPostgres(),
+    ...(proxy && {
+      '/jwks/hang': async () => proxy.hang(),
+      '/jwks/release': async () => proxy.release(),
+      '/jwks/fetches': async () => proxy.fetches(),
+    }),
   };
   const control = createServer((req, res) => {
     const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
     if (!action) return void res.writeHead(404).end();
     action().then(
-      () => res.writeHead(204).end(),
+      (result) =>
+        result === undefined
+          ? res.writeHead(204).end()
+          : res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result)),
       (error: unknown) => res.writeHead(500).end(String(error)),
     );
   });
@@ -53,6 +67,8 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   return async () => {
     await Promise.all([upayments.close(), stripe.close()]);
     await new Promise((resolve) => control.close(resolve));
+    proxy?.release();
+    await proxy?.close();
     await stack.stop();
   };
 }

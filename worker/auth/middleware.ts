@@ -33,7 +33,7 @@ export function requireUser({ paid }: { paid: boolean }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(c.req.header('Authorization') ?? '');
     if (!match) throw new AppError('AUTH_004');
-    const claims = await verifierFor(c.env).verify(match[1]!);
+    const claims = await verifierFor(c.env).verify(match[1]!, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) });
     const user: AuthUser = { id: claims.sub, isAnonymous: claims.is_anonymous === true, token: match[1]! };
     if (paid && user.isAnonymous) throw new AppError('AUTH_005');
     c.set('user', user);

@@ -1,15 +1,18 @@
 /**
  * `rateLimit(class)`: counts the request against its route class, per signed-in user (after
- * requireUser) or per client IP, sets RateLimit-* headers, and answers 429 RATE_001 with
- * Retry-After past the limit. If KV cannot be read, routes that move money or credits refuse
- * (SRV_002) and other routes proceed uncounted; both are logged.
+ * requireUser) or else per client IP; `rateLimitByIp(class)`: always per client IP, for public
+ * routes. Both set RateLimit-* headers and answer 429 RATE_001 with Retry-After past the limit.
+ * Client IPs are grouped as subject.ts says; requests without one share a stricter bucket
+ * (rules.ts). If KV cannot be read in time, routes that move money or credits refuse (SRV_002)
+ * and other routes proceed uncounted; both are logged.
  */
 import { createMiddleware } from 'hono/factory';
 import { appConfig, type AppEnv } from '../env';
 import { AppError } from '../errors/app-error';
 import { createLogger } from '../log/logger';
-import { KvRateLimiter, type RateDecision } from './limiter';
-import type { RateClass } from './rules';
+import { KvRateLimiter, type RateDecision, type RateRule } from './limiter';
+import { unidentifiedRule, type RateClass } from './rules';
+import { clientIpSubject, UNIDENTIFIED_SUBJECT } from './subject';
 
 const limiters = new WeakMap<KVNamespace, KvRateLimiter>();
 
@@ -32,11 +35,17 @@ function headersFor(decision: RateDecision, windowSeconds: number): Record<strin
   };
 }
 
-export function rateLimit(rateClass: RateClass, { failClosed = false }: { failClosed?: boolean } = {}) {
+interface LimitOptions {
+  /** Refuse (SRV_002) rather than proceed uncounted when KV cannot be read. */
+  failClosed?: boolean;
+}
+
+function limited(rateClass: RateClass, { failClosed = false }: LimitOptions, byUser: boolean) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const rule = appConfig(c.env).rateRules[rateClass];
-    const user = c.get('user');
-    const subject = user ? `u:${user.id}` : `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}`;
+    const user = byUser ? c.get('user') : undefined;
+    const subject = user ? `u:${user.id}` : clientIpSubject(c.req.header('CF-Connecting-IP'));
+    const classRule = appConfig(c.env).rateRules[rateClass];
+    const rule: RateRule = subject === UNIDENTIFIED_SUBJECT ? unidentifiedRule(classRule) : classRule;
     let decision: RateDecision;
     try {
       decision = await limiterFor(c.env.RATE_LIMIT_KV).hit(rateClass, rule, subject, (p) => c.executionCtx.waitUntil(p));
@@ -52,4 +61,14 @@ export function rateLimit(rateClass: RateClass, { failClosed = false }: { failCl
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   });
+}
+
+/** Per signed-in user when requireUser ran before it, else per client IP. */
+export function rateLimit(rateClass: RateClass, options: LimitOptions = {}) {
+  return limited(rateClass, options, true);
+}
+
+/** Per client IP, for public routes (e.g. /api/health with the `health` class). */
+export function rateLimitByIp(rateClass: RateClass, options: LimitOptions = {}) {
+  return limited(rateClass, options, false);
 }

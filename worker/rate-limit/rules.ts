@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { RateRule } from './limiter';
 
-export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks'] as const;
+export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks', 'health'] as const;
 export type RateClass = (typeof RATE_CLASSES)[number];
 
 /** Per user for signed-in routes, per client IP for public ones; webhooks per provider IP. */
@@ -15,7 +15,18 @@ export const DEFAULT_RULES: Record<RateClass, RateRule> = {
   auth: { limit: 10, windowSeconds: 60 },
   client_errors: { limit: 30, windowSeconds: 60 },
   webhooks: { limit: 300, windowSeconds: 60 },
+  // Uptime checks poll every 30-60 s; more than one a second from one address is not a check.
+  health: { limit: 60, windowSeconds: 60 },
 };
+
+/**
+ * The rule for requests without a usable CF-Connecting-IP (subject.ts): they all share one
+ * bucket per class, so it gets a tenth of the class's limit (at least 1). On Cloudflare every
+ * request from the internet carries the header; its absence means an unusual path in.
+ */
+export function unidentifiedRule(rule: RateRule): RateRule {
+  return { limit: Math.max(1, Math.floor(rule.limit / 10)), windowSeconds: rule.windowSeconds };
+}
 
 const overridesSchema = z.partialRecord(
   z.enum(RATE_CLASSES),

@@ -5,28 +5,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, errorCode } from '../../support/api';
+import { call, errorCode, signInWithCode } from '../../support/api';
 import { accessClaims, signHs256 } from '../../support/tokens';
-
-const auth = (path: string, body: unknown) =>
-  fetch(`${env.SUPABASE_URL}/auth/v1${path}`, {
-    method: 'POST',
-    headers: { apikey: env.SUPABASE_ANON_KEY, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-/** Signs in the way the site does: request a code, read it from the local mailbox, verify it. */
-async function signInWithCode(email: string): Promise<{ userId: string; accessToken: string }> {
-  expect((await auth('/otp', { email, create_user: true })).status).toBe(200);
-  const messages = (await (await fetch(`${env.SUPABASE_URL}/mailbox/messages?email=${encodeURIComponent(email)}`)).json()) as Array<{
-    code: string;
-  }>;
-  const session = (await (await auth('/verify', { email, token: messages[0]!.code, type: 'email' })).json()) as {
-    access_token: string;
-    user: { id: string };
-  };
-  return { userId: session.user.id, accessToken: session.access_token };
-}
 
 describe('ES256 access tokens checked through the project JWKS', () => {
   it('accepts a token the project signed, and RLS sees the same user', async () => {

@@ -85,16 +85,25 @@ describe('database outage', () => {
       const body = (await down.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('SRV_002');
       expect(body.error.message).toMatch(/[\u0621-\u064a]/);
-      const health = await call('GET', '/api/health');
-      expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ status: 'degraded', database: 'unreachable' });
+      // The health answer is cached for a few seconds (features/health/status.ts).
+      await vi.waitFor(
+        async () => {
+          const health = await call('GET', '/api/health');
+          expect(health.status).toBe(503);
+          expect(await health.json()).toEqual({ status: 'degraded', database: 'unreachable' });
+        },
+        { timeout: 7000, interval: 500 },
+      );
     } finally {
       await controlPostgres('start');
     }
 
     const back = await call('GET', '/api/me', { token: user.token });
     expect(back.status).toBe(200);
-    expect(await (await call('GET', '/api/health')).json()).toEqual({ status: 'ok', database: 'reachable' });
+    await vi.waitFor(async () => expect(await (await call('GET', '/api/health')).json()).toEqual({ status: 'ok', database: 'reachable' }), {
+      timeout: 7000,
+      interval: 500,
+    });
   });
 
   it('logs the failure with the request id and without the token or personal data of the request', async () => {

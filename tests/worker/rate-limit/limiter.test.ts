@@ -1,7 +1,8 @@
 /** The KV rate limiter on the real Workers KV simulation: exact in one isolate, KV-friendly writes. */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { KvRateLimiter } from '../../../worker/rate-limit/limiter';
+import { MemoryKv } from '../../../scripts/bench/memory-kv';
+import { KvRateLimiter, MAX_TRACKED_KEYS } from '../../../worker/rate-limit/limiter';
 
 /** The real KV binding, with every put recorded (key and time). */
 function recordingKv() {
@@ -104,5 +105,46 @@ describe('KvRateLimiter', () => {
     const broken = { get: async () => Promise.reject(new Error('KV unavailable')), put: async () => {} } as unknown as KVNamespace;
     const limiter = new KvRateLimiter(broken);
     await expect(limiter.hit('api', rule, 'x', () => {})).rejects.toThrow('KV unavailable');
+  });
+
+  it('gives up on a KV read that hangs after the read timeout, and then answers unavailable at once for 5 s', async () => {
+    let gets = 0;
+    const hanging = { get: () => (gets++, new Promise(() => {})), put: async () => {} } as unknown as KVNamespace;
+    let now = 1_000_000_000_000;
+    const limiter = new KvRateLimiter(hanging, { now: () => now, readTimeoutMs: 50 });
+    await expect(limiter.hit('api', rule, 'x', () => {})).rejects.toThrow('KV read timed out');
+    expect(gets).toBe(1);
+    now += 4000;
+    await expect(limiter.hit('api', rule, 'y', () => {})).rejects.toThrow('KV read failed moments ago');
+    expect(gets).toBe(1);
+    now += 1000;
+    await expect(limiter.hit('api', rule, 'y', () => {})).rejects.toThrow('KV read timed out');
+    expect(gets).toBe(2);
+  });
+
+  it(`keeps at most ${MAX_TRACKED_KEYS} subjects in memory under a flood of 50,000, dropping the least recently used first`, async () => {
+    const kv = new MemoryKv();
+    let reads = 0;
+    const counted = { get: (key: string) => (reads++, kv.get(key)), put: kv.put.bind(kv) } as unknown as KVNamespace;
+    const limiter = new KvRateLimiter(counted, { now: windowStartClock() });
+    const bg = backgroundTasks();
+    const [first, busy] = [`first-${crypto.randomUUID()}`, `busy-${crypto.randomUUID()}`];
+    for (let i = 0; i < 3; i++) await limiter.hit('api', rule, first, bg.waitUntil);
+    for (let i = 0; i < 50_000; i++) {
+      await limiter.hit('api', rule, `flood-${i}`, bg.waitUntil);
+      // A subject in steady use stays among the recently used.
+      if (i % 1000 === 0) await limiter.hit('api', rule, busy, bg.waitUntil);
+      expect(limiter.trackedKeys).toBeLessThanOrEqual(MAX_TRACKED_KEYS);
+    }
+    await bg.settle();
+
+    reads = 0;
+    await limiter.hit('api', rule, busy, bg.waitUntil);
+    expect(reads).toBe(0);
+    // The oldest was dropped: its next hit reads KV again, where its writes kept the count.
+    const again = await limiter.hit('api', rule, first, bg.waitUntil);
+    expect(reads).toBe(1);
+    expect(again.remaining).toBe(rule.limit - 4);
+    await bg.settle();
   });
 });

@@ -1,19 +1,15 @@
 /**
- * GET /api/health: the Worker is up, and whether the database answers (through the same RPC path
- * as every route, with the public anon key). 503 when it does not, for uptime checks.
+ * GET /api/health: the Worker is up, and whether the database answers (health_check over the same
+ * RPC path as every route, cached for a few seconds: see status.ts). 503 when it does not, for
+ * uptime checks. Public, so limited per client IP.
  */
 import { Hono } from 'hono';
-import { rpc } from '../../db/rpc';
 import type { AppEnv } from '../../env';
+import { rateLimitByIp } from '../../rate-limit/middleware';
+import { databaseStatus } from './status';
 
-export const health = new Hono<AppEnv>().get('/', async (c) => {
+export const health = new Hono<AppEnv>().get('/', rateLimitByIp('health'), async (c) => {
   c.header('Cache-Control', 'no-store');
-  const database = await rpc<string>(c.env, 'health_check', {}, 'anon').then(
-    (answer) => (answer === 'ok' ? 'reachable' : 'unreachable'),
-    (error) => {
-      c.get('log').warn('health.database_unreachable', { error });
-      return 'unreachable';
-    },
-  );
+  const database = await databaseStatus(c.env, c.get('log'));
   return database === 'reachable' ? c.json({ status: 'ok', database }) : c.json({ status: 'degraded', database }, 503);
 });
