@@ -12,9 +12,11 @@
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, Vitest } from 'vitest/node';
 import { LOCAL_JWT_SECRET } from '../../supabase/local/keys';
+import { CLIENT_CANARY } from './canary';
+
+export { CLIENT_CANARY };
 
 /** Put this in any value a test sends as a client; the run fails if it shows up in a log line. */
-export const CLIENT_CANARY = 'kwq8canary';
 
 const RULES: ReadonlyArray<readonly [string, RegExp]> = [
   ['e-mail address', /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/],
