@@ -54,3 +54,10 @@ export const pageQuery = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
+
+/** A browser's error report (site/src/lib/client-errors.ts). */
+export const clientErrorBody = z.strictObject({
+  message: z.string().check(z.minLength(1), z.maxLength(500)),
+  url: z.string().check(z.maxLength(500)),
+  stack: z.optional(z.string().check(z.maxLength(4000))),
+});

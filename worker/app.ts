@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
 import { projectBookings } from './features/bookings/routes';
+import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
 import { health } from './features/health/routes';
@@ -24,6 +25,7 @@ export function createApp() {
     .use(limitBodySize, requireJsonBody)
     .route('/health', health)
     .route('/config', config)
+    .route('/client-errors', clientErrors)
     .route('/me', me)
     .route('/credits', credits)
     .route('/projects', projects)

@@ -203,6 +203,7 @@ const CASES: Record<string, FunctionCase> = {
   },
   claim_payment_checks: { args: () => ({}), expect: serviceOnly },
   record_payment_check: { args: async () => ({ p_payment_id: await ownerCheckout() }), expect: serviceOnly },
+  record_client_error: { args: () => ({ p_message: 'TypeError: x', p_route: '/dashboard/' }), expect: serviceOnly },
   claim_outbox: { args: () => ({}), expect: serviceOnly },
   mark_outbox: {
     args: async () => ({

@@ -42,4 +42,5 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
 export const PUBLIC_ROUTES: Array<{ method: string; route: string; why: string }> = [
   { method: 'GET', route: '/api/health', why: 'uptime checks' },
   { method: 'GET', route: '/api/config', why: 'the browser needs the public Supabase settings before it can sign in' },
+  { method: 'POST', route: '/api/client-errors', why: 'browsers report errors before and after sign-in' },
 ];
