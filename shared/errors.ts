@@ -65,6 +65,13 @@ export const ERROR_CATALOGUE = {
 
   // Billing.
   PAY_002: { status: 410, ar: 'انتهت مهلة عملية الدفع، ابدأ من جديد', en: 'This checkout has expired. Please start a new one.' },
+  PAY_003: {
+    status: 503,
+    ar: 'خدمة الدفع لا تستجيب الآن، حاول بعد قليل',
+    en: 'The payment provider is not responding. Please try again shortly.',
+  },
+  PAY_004: { status: 503, ar: 'طريقة الدفع هذه غير متاحة حالياً', en: 'This payment method is not available right now.' },
+  PAY_005: { status: 400, ar: 'توقيع إشعار الدفع غير صحيح', en: 'The payment notification signature is not valid.' },
 
   // Limits and service health.
   RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },

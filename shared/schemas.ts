@@ -3,7 +3,7 @@
  * Written with zod/mini, whose functions tree-shake, to keep the Worker bundle small.
  */
 import * as z from 'zod/mini';
-import { CREDIT_ACTIONS } from './pricing';
+import { CREDIT_ACTIONS, CREDIT_PACK_IDS, TIER_IDS } from './pricing';
 import { foldSlugLetters, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
 export const uuid = z.uuid();
@@ -61,3 +61,26 @@ export const clientErrorBody = z.strictObject({
   url: z.string().check(z.maxLength(500)),
   stack: z.optional(z.string().check(z.maxLength(4000))),
 });
+
+export const PAYMENT_PROVIDERS = ['upayments', 'stripe'] as const;
+export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
+/** UPayments gateways offered: K-Net (Kuwaiti debit cards) or a credit card. */
+export const UPAYMENTS_METHODS = ['knet', 'card'] as const;
+
+/** What is bought, paid with UPayments (K-Net or card) or Stripe; Stripe takes no method. */
+function purchase<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z.discriminatedUnion('provider', [
+    z.strictObject({ ...shape, provider: z.literal('upayments'), method: z.enum(UPAYMENTS_METHODS) }),
+    z.strictObject({ ...shape, provider: z.literal('stripe') }),
+  ]);
+}
+
+/** POST /api/billing/checkout: a plan (one month of a tier) or a credit pack. */
+export const checkoutBody = z.discriminatedUnion('purpose', [
+  purchase({ purpose: z.literal('plan'), tier: z.enum(TIER_IDS) }),
+  purchase({ purpose: z.literal('credits'), pack: z.enum(CREDIT_PACK_IDS) }),
+]);
+export type CheckoutBody = z.infer<typeof checkoutBody>;
+
+/** `/:id` of a payment in a route path. */
+export const paymentIdParam = z.strictObject({ id: uuid });

@@ -10,6 +10,7 @@
 import { Hono } from 'hono';
 import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
+import { billing, webhooks } from './features/billing/routes';
 import { projectBookings } from './features/bookings/routes';
 import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
@@ -22,12 +23,15 @@ import { requestContext } from './middleware/request-context';
 
 export function createApp() {
   const api = new Hono<AppEnv>()
+    // Raw bodies of any content type, size-limited inside: before the JSON body guard.
+    .route('/webhooks', webhooks)
     .use(limitBodySize, requireJsonBody)
     .route('/health', health)
     .route('/config', config)
     .route('/client-errors', clientErrors)
     .route('/me', me)
     .route('/credits', credits)
+    .route('/billing', billing)
     .route('/projects', projects)
     .route('/projects', projectBookings);
 

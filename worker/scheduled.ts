@@ -2,12 +2,14 @@
  * The Cron Trigger (wrangler.toml `[triggers]`): housekeeping that must happen even when no
  * request comes. Each job runs on its own, so one failing job never stops the others.
  */
+import { recheckPayments } from './features/billing/recheck';
 import { expireBookingHolds } from './features/bookings/db';
 import type { Bindings } from './env';
 import { createLogger } from './log/logger';
 
 const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
   'bookings.expire_holds': expireBookingHolds,
+  'billing.recheck_payments': recheckPayments,
 };
 
 export async function runScheduled(env: Bindings, cron: string): Promise<void> {

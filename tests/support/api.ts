@@ -18,7 +18,7 @@ export interface TestUser {
 export function call(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; redirect?: 'follow' | 'manual' } = {},
 ) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -27,6 +27,7 @@ export function call(
     method,
     headers,
     body: options.body === undefined ? options.rawBody : JSON.stringify(options.body),
+    ...(options.redirect ? { redirect: options.redirect } : {}),
   });
 }
 
@@ -137,4 +138,10 @@ export async function signInWithCode(email: string): Promise<{ userId: string; a
   if (!verified.ok) throw new Error(`verify answered ${verified.status}`);
   const session = (await verified.json()) as { access_token: string; user: { id: string } };
   return { userId: session.user.id, accessToken: session.access_token };
+}
+
+/** Moves one payment's clock back by `seconds` (its re-check comes due, its checkout may expire): the stack's control endpoint. */
+export async function agePayment(paymentId: string, seconds: number) {
+  const response = await fetch(`${inject('stack').controlUrl}/payments/${paymentId}/age/${seconds}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`ageing payment ${paymentId} failed: ${await response.text()}`);
 }

@@ -36,6 +36,15 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   { method: 'PATCH', route: '/api/projects/:id', path: `/api/projects/${SOME_ID}`, body: { name: 'x' }, paid: true },
   { method: 'DELETE', route: '/api/projects/:id', path: `/api/projects/${SOME_ID}`, paid: true },
   { method: 'GET', route: '/api/projects/:id/bookings', path: `/api/projects/${SOME_ID}/bookings`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/billing/checkout',
+    path: '/api/billing/checkout',
+    body: { purpose: 'plan', tier: 'pro', provider: 'upayments', method: 'knet' },
+    paid: true,
+    headers: { 'Idempotency-Key': 'auth-suite-key-2' },
+  },
+  { method: 'GET', route: '/api/billing/payments/:id', path: `/api/billing/payments/${SOME_ID}`, paid: true },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */
@@ -43,4 +52,11 @@ export const PUBLIC_ROUTES: Array<{ method: string; route: string; why: string }
   { method: 'GET', route: '/api/health', why: 'uptime checks' },
   { method: 'GET', route: '/api/config', why: 'the browser needs the public Supabase settings before it can sign in' },
   { method: 'POST', route: '/api/client-errors', why: 'browsers report errors before and after sign-in' },
+  {
+    method: 'GET',
+    route: '/api/billing/return/:provider',
+    why: 'the payment provider redirects the browser here; it only re-checks with the provider',
+  },
+  { method: 'POST', route: '/api/webhooks/upayments', why: 'UPayments notifications are unsigned hints, confirmed through its status API' },
+  { method: 'POST', route: '/api/webhooks/stripe', why: 'Stripe events are verified by their signature' },
 ];

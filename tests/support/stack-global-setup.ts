@@ -1,7 +1,8 @@
 /**
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
- * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
+ * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests) and
+ * move a payment's clock back (billing re-checks and expiry).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
  * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
@@ -9,8 +10,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
+import type { PgConnectionInfo } from '../../supabase/local/postgres';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack } from '../../supabase/local/stack';
 import { startFakeGoogle } from '../fakes/google';
@@ -19,6 +22,20 @@ import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
 import { startJwksProxy } from './jwks-proxy';
+
+async function agePayment(info: PgConnectionInfo, paymentId: string, seconds: number): Promise<void> {
+  const client = new pg.Client(info);
+  await client.connect();
+  try {
+    await client.query(
+      `update public.payments set created_at = created_at - make_interval(secs => $2), expires_at = expires_at - make_interval(secs => $2),
+         next_check_at = next_check_at - make_interval(secs => $2) where id = $1`,
+      [paymentId, seconds],
+    );
+  } finally {
+    await client.end();
+  }
+}
 
 export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   const apiPort = await freePort();
@@ -36,7 +53,11 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     }),
   };
   const control = createServer((req, res) => {
-    const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
+    // `/payments/<id>/age/<seconds>`: that payment's clock moves back, as if the time had passed
+    // (its re-check comes due, its checkout expires); the database's clock cannot be moved over HTTP.
+    const aged = /^\/payments\/([0-9a-f-]{36})\/age\/(\d{1,7})$/.exec(req.url ?? '');
+    const action =
+      req.method !== 'POST' ? undefined : aged ? () => agePayment(stack.pg, aged[1]!, Number(aged[2])) : actions[req.url ?? ''];
     if (!action) return void res.writeHead(404).end();
     action().then(
       (result) =>

@@ -1,0 +1,32 @@
+/**
+ * Which payment providers this deployment offers: UPayments needs its API base and key, Stripe its
+ * secret key (and, for webhooks, the webhook secret). A provider left unset answers PAY_004 on the
+ * routes that need it instead of failing inside a call.
+ */
+import type { Bindings } from '../../env';
+import { AppError } from '../../errors/app-error';
+import type { StripeConfig } from '../../providers/stripe/client';
+import type { UpaymentsConfig } from '../../providers/upayments/client';
+
+export function upaymentsConfig(env: Bindings): UpaymentsConfig {
+  const apiBase = env.UPAYMENTS_API_BASE?.trim();
+  const apiKey = env.UPAYMENTS_API_KEY?.trim();
+  if (!apiBase || !apiKey) throw new AppError('PAY_004');
+  return { apiBase, apiKey };
+}
+
+export function stripeConfig(env: Bindings): StripeConfig {
+  const secretKey = env.STRIPE_SECRET_KEY?.trim();
+  if (!secretKey) throw new AppError('PAY_004');
+  const apiBase = env.STRIPE_API_BASE?.trim();
+  return apiBase ? { apiBase, secretKey } : { secretKey };
+}
+
+export function stripeWebhookSecret(env: Bindings): string {
+  const secret = env.STRIPE_WEBHOOK_SECRET?.trim();
+  if (!secret) throw new AppError('PAY_004');
+  return secret;
+}
+
+/** Deadline for a provider call a person or a provider waits on (checkout, return, webhook). */
+export const PROVIDER_TIMEOUT_MS = 5000;
