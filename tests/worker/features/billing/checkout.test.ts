@@ -203,3 +203,22 @@ describe('GET /api/billing/payments/:id', () => {
     expect(response.status).toBe(422);
   });
 });
+
+describe('GET /api/billing/return/:provider', () => {
+  it('refuses a provider it does not know (422)', async () => {
+    const response = await call('GET', '/api/billing/return/paypal?payment=x', { redirect: 'manual' });
+    expect(response.status).toBe(422);
+  });
+
+  it('sends a return without anything to check to the dashboard, applying nothing', async () => {
+    const user = await newUser();
+    const { paymentId } = await checkout(user, PRO_STRIPE);
+    const response = await call('GET', `/api/billing/return/stripe?payment=${paymentId}&lang=en`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('Location')).toBe(`/en/dashboard/?payment=${paymentId}&outcome=pending`);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    expect(await payment(user, paymentId)).toMatchObject({ status: 'pending' });
+    const bare = await call('GET', '/api/billing/return/upayments?result=CAPTURED', { redirect: 'manual' });
+    expect(bare.headers.get('Location')).toBe('/dashboard/');
+  });
+});
