@@ -1,11 +1,14 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
-// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere), builds the site,
-// serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
-// changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
+// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the local fake UPayments
+// and Stripe (each only while .dev.vars points at it), builds the site, serves the Worker (API + site)
+// with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on changes under site/src, and on
+// Ctrl-C or SIGTERM stops every process it started.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
+import { FAKE_STRIPE_PORT, startFakeStripe } from '../tests/fakes/stripe.ts';
+import { FAKE_UPAYMENTS_PORT, startFakeUpayments } from '../tests/fakes/upayments.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
 import { watchTree } from './watch-tree.ts';
 
@@ -15,29 +18,35 @@ const PORT = 8787;
 const SITE = `http://${HOST}:${PORT}`;
 const LOCAL_SUPABASE_URL = `http://127.0.0.1:${DEFAULT_API_PORT}`;
 
-/** SUPABASE_URL from .dev.vars, which is created from the example on first run. */
-function supabaseUrl() {
+/** The variables in .dev.vars (`NAME=value` lines), which is created from the example on first run. */
+function devVars() {
   const file = `${ROOT}.dev.vars`;
   if (!existsSync(file)) {
     copyFileSync(`${ROOT}.dev.vars.example`, file);
     console.log('أُنشئ ملف ‎.dev.vars‎ من ‎.dev.vars.example‎ · Created .dev.vars from .dev.vars.example');
   }
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((entry) => /^\s*SUPABASE_URL\s*=/.test(entry));
-  return line
-    ? line
-        .split('=')
-        .slice(1)
-        .join('=')
-        .trim()
-        .replace(/^["']|["']$/g, '')
-        .replace(/\/$/, '')
-    : LOCAL_SUPABASE_URL;
+  const vars = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)\s*=(.*)$/.exec(line);
+    if (match) vars[match[1]] = match[2].trim().replace(/^["']|["']$/g, '');
+  }
+  return vars;
 }
+
+/** Whether `value` (a URL from .dev.vars) is the address a local fake listens on. */
+const pointsAt = (value, port) => {
+  try {
+    const url = new URL(value);
+    return url.hostname === HOST && Number(url.port) === port;
+  } catch {
+    return false;
+  }
+};
 
 const children = new Set();
 let stack;
+/** The fake payment providers started here (tests/fakes), closed on the way out. */
+const fakes = [];
 let stopping = false;
 
 /** Starts a command in its own process group, so stopping it stops everything it spawned. */
@@ -76,6 +85,7 @@ async function shutdown(code) {
   const timer = setTimeout(() => running.forEach((child) => killGroup(child, 'SIGKILL')), 5000);
   await Promise.all(running.map(exited));
   clearTimeout(timer);
+  await Promise.all(fakes.map((fake) => fake.close()));
   await stack?.stop().catch((error) => console.error(`stopping the local stack: ${error.message}`));
   process.exit(code);
 }
@@ -113,11 +123,31 @@ function watchSite() {
   });
 }
 
-const url = supabaseUrl();
+const vars = devVars();
+const url = (vars.SUPABASE_URL ?? LOCAL_SUPABASE_URL).replace(/\/$/, '');
 const useLocalStack = url === LOCAL_SUPABASE_URL;
-await requireFreePorts(
-  useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker },
-);
+// Values in .dev.vars win: a provider pointed at its sandbox (or left unset) gets no fake.
+const fakeUpayments = pointsAt(vars.UPAYMENTS_API_BASE, FAKE_UPAYMENTS_PORT);
+const fakeStripe = pointsAt(vars.STRIPE_API_BASE, FAKE_STRIPE_PORT);
+await requireFreePorts({
+  [PORT]: PORTS.worker,
+  ...(useLocalStack && { [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres }),
+  ...(fakeUpayments && { [FAKE_UPAYMENTS_PORT]: PORTS.upayments }),
+  ...(fakeStripe && { [FAKE_STRIPE_PORT]: PORTS.stripe }),
+});
+for (const name of ['UPAYMENTS_API_BASE', 'STRIPE_SECRET_KEY']) {
+  if (!vars[name]) {
+    console.log(
+      `${name} غير موجود في ‎.dev.vars‎: هذه الطريقة في الدفع معطلة (انسخ سطورها من ‎.dev.vars.example‎) · ` +
+        `${name} is not set in .dev.vars: that payment provider is off (copy its lines from .dev.vars.example)`,
+    );
+  }
+}
+if (fakeUpayments) fakes.push(await startFakeUpayments({ apiKey: vars.UPAYMENTS_API_KEY || undefined }));
+if (fakeStripe) {
+  const secrets = { secretKey: vars.STRIPE_SECRET_KEY || undefined, webhookSecret: vars.STRIPE_WEBHOOK_SECRET || undefined };
+  fakes.push(await startFakeStripe({ ...secrets, workerUrl: SITE }));
+}
 
 if (useLocalStack) {
   try {
@@ -161,6 +191,8 @@ if (!stopping) {
         ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres`
         : '',
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
+      fakeUpayments ? `UPayments المحلي · local UPayments: http://${HOST}:${FAKE_UPAYMENTS_PORT}` : '',
+      fakeStripe ? `Stripe المحلي · local Stripe: http://${HOST}:${FAKE_STRIPE_PORT}` : '',
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
       'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',
