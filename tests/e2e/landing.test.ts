@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatFils } from '../../site/src/lib/format';
-import { TIER_IDS, TIERS } from '../../shared/pricing';
+import { CREDIT_PACKS, CREDIT_PACK_IDS, TIERS, TIER_IDS } from '../../shared/pricing';
 import { newPage, siteUrl } from './helpers';
 import { ar, en, urlOf } from './site';
 
@@ -47,7 +47,7 @@ describe('landing page', () => {
 });
 
 describe('pricing page', () => {
-  it('shows every plan in KWD, from shared/pricing.ts', async () => {
+  it('shows every plan and credit pack in KWD, from shared/pricing.ts', async () => {
     for (const { t, locale } of [ar, en]) {
       const page = await newPage();
       await page.goto(urlOf(locale, '/pricing/'));
@@ -55,6 +55,11 @@ describe('pricing page', () => {
         const plan = page.locator(`[data-tier="${id}"]`);
         expect(await plan.getByRole('heading').textContent()).toBe(t(`tier.${id}`));
         expect(await plan.locator('.price strong').textContent()).toBe(formatFils(locale, TIERS[id].priceFils));
+      }
+      for (const id of CREDIT_PACK_IDS) {
+        const pack = page.locator(`[data-pack="${id}"]`);
+        expect(await pack.getByRole('heading').textContent()).toBe(t(`pack.${id}`));
+        expect(await pack.locator('.price strong').textContent()).toBe(formatFils(locale, CREDIT_PACKS[id].priceFils));
       }
     }
   });

@@ -86,12 +86,11 @@ describe('the npm-shipped Chromium', () => {
     expect(screenshot.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(screenshot.readUInt32BE(16)).toBe(WIDTH);
 
-    // NOTE: the site does not load a font of its own yet (the @fontsource/noto-kufi-arabic work
-    // is on another branch), so today this passes where the machine has a font with Arabic in it
-    // (DejaVu Sans on Debian); on a machine with none it fails until the site ships its font. Once
-    // it does, also assert the heading is drawn in it, as the mailbox test below does.
+    // The site ships its Arabic font, so the heading is drawn in it whatever fonts the machine has.
     expect(await drawLetters(page, 'h1')).toEqual({ inked: LETTERS.map(() => true), distinct: LETTERS.length });
-    const drawnWith = (await fontsUsed(page, 'h1')).map((font) => `${font.familyName}${font.isCustomFont ? ' (web font)' : ''}`);
+    const fonts = await fontsUsed(page, 'h1');
+    expect(fonts).toContainEqual(expect.objectContaining({ familyName: 'Noto Kufi Arabic', isCustomFont: true }));
+    const drawnWith = fonts.map((font) => `${font.familyName}${font.isCustomFont ? ' (web font)' : ''}`);
     console.log(`landing page heading drawn with: ${drawnWith.join(', ')}; screenshot: ${SCREENSHOT}`);
   });
 
