@@ -1,12 +1,13 @@
 /**
- * The signed-in home: credits per bucket and the daily bonus (GET /api/me), the credit ledger,
- * and the owner's projects with their bookings. Visitors without a session go to the sign-in
+ * The signed-in home: credits per bucket and the daily bonus (GET /api/me), buying a plan or
+ * credits, the credit ledger, and the owner's projects with their bookings. Visitors without a session go to the sign-in
  * page; if the first load fails the page says so calmly and offers a retry.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { localePath, type SiteLocale } from '../i18n/locales';
 import { supabase } from '../lib/api';
 import { IslandRoot, useCalm, useI18n } from './common';
+import { Billing } from './dashboard/Billing';
 import { Credits } from './dashboard/Credits';
 import { PAGE_SIZE, useApi, type LedgerEntry, type Me, type Paged, type Project } from './dashboard/data';
 import { Ledger } from './dashboard/Ledger';
@@ -78,6 +79,7 @@ function DashboardBody() {
     <div className="dashboard">
       <div className="dashboard-side">
         <Credits me={me} onClaimed={() => calm(refreshCredits)} />
+        <Billing onSettled={refreshCredits} />
       </div>
       <div className="dashboard-main">
         <Projects projects={projects} setProjects={setProjects} />

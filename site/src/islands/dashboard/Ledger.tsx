@@ -6,7 +6,7 @@ import { formatDateTime, formatNumber, formatSigned } from '../../lib/format';
 import { useCalm, useI18n } from '../common';
 import { PAGE_SIZE, useApi, type LedgerEntry, type Paged } from './data';
 
-const REASONS = ['spend', 'daily_bonus', 'monthly_grant', 'topup', 'expiry', 'refund'] as const;
+const REASONS = ['spend', 'daily_bonus', 'monthly_grant', 'topup', 'expiry', 'refund', 'plan_change'] as const;
 
 const isAction = (action: string | null): action is CreditAction => CREDIT_ACTIONS.some((known) => known === action);
 const isReason = (reason: string): reason is (typeof REASONS)[number] => REASONS.some((known) => known === reason);
