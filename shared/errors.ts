@@ -79,8 +79,16 @@ export const ERROR_CATALOGUE = {
     ar: 'تسجيل النطاق جارٍ الآن، حاول بعد اكتماله',
     en: 'This domain is being registered. Please try again once it finishes.',
   },
-  DOM_006: { status: 403, ar: 'وصلت إلى الحد الأقصى لعدد النطاقات لهذا الموقع', en: 'This site has reached its maximum number of domains.' },
-  DOM_007: { status: 409, ar: 'تغيّر سعر النطاق، ابحث عنه مرة أخرى', en: 'The price of this domain has changed. Please search for it again.' },
+  DOM_006: {
+    status: 403,
+    ar: 'وصلت إلى الحد الأقصى لعدد النطاقات لهذا الموقع',
+    en: 'This site has reached its maximum number of domains.',
+  },
+  DOM_007: {
+    status: 409,
+    ar: 'تغيّر سعر النطاق، ابحث عنه مرة أخرى',
+    en: 'The price of this domain has changed. Please search for it again.',
+  },
   DOM_008: {
     status: 409,
     ar: 'لم نجد سجل التحقق بعد، قد تستغرق تغييرات DNS حتى ساعة',
