@@ -13,6 +13,7 @@ import { onError, onNotFound } from './errors/handler';
 import { projectBookings } from './features/bookings/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
+import { domains, projectDomains } from './features/domains/routes';
 import { health } from './features/health/routes';
 import { me } from './features/me/routes';
 import { projects } from './features/projects/routes';
@@ -27,7 +28,9 @@ export function createApp() {
     .route('/me', me)
     .route('/credits', credits)
     .route('/projects', projects)
-    .route('/projects', projectBookings);
+    .route('/projects', projectBookings)
+    .route('/domains', domains)
+    .route('/projects', projectDomains);
 
   const app = new Hono<AppEnv>().use(requestContext, checkConfig).route('/api', api);
   app.notFound(onNotFound);

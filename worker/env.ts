@@ -13,13 +13,17 @@ import { AppError } from './errors/app-error';
 import type { Logger } from './log/logger';
 import { parseRateRules, type RateRules } from './rate-limit/rules';
 
+/** Domain settings a deployment may leave unset: without the Namecheap ones, domains answer DOM_002 (worker/features/domains/settings.ts). */
+type DomainVariable = Extract<keyof Env, `NAMECHEAP_${string}` | `DOMAIN_${string}` | 'DOH_URL' | 'SITES_CNAME_TARGET'>;
+
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS'> & {
-  /** Only for projects that still sign with the legacy HS256 secret. */
-  SUPABASE_JWT_SECRET?: string;
-  /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
-  RATE_LIMITS?: string;
-};
+export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | DomainVariable> &
+  Partial<Pick<Env, DomainVariable>> & {
+    /** Only for projects that still sign with the legacy HS256 secret. */
+    SUPABASE_JWT_SECRET?: string;
+    /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
+    RATE_LIMITS?: string;
+  };
 
 export interface Variables {
   requestId: string;

@@ -3,11 +3,13 @@
  * request comes. Each job runs on its own, so one failing job never stops the others.
  */
 import { expireBookingHolds } from './features/bookings/db';
+import { runDomainRegistrations } from './features/domains/register';
 import type { Bindings } from './env';
 import { createLogger } from './log/logger';
 
 const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
   'bookings.expire_holds': expireBookingHolds,
+  'domains.register': runDomainRegistrations,
 };
 
 export async function runScheduled(env: Bindings, cron: string): Promise<void> {

@@ -155,7 +155,15 @@ export async function startFakeNamecheap({
     )
       .map((domain) => domain.trim().toLowerCase())
       .filter(Boolean);
-    requests.push({ via, method: req.method ?? '', command, domains, clientIp: params.get('ClientIp'), at: new Date().toISOString() });
+    requests.push({
+      via,
+      method: req.method ?? '',
+      command,
+      domains,
+      clientIp: params.get('ClientIp'),
+      idnCode: params.get('IdnCode'),
+      at: new Date().toISOString(),
+    });
     const xml = (body: string) => send(res, 200, body, { 'Content-Type': 'text/xml; charset=utf-8' });
 
     const denied = credentialError(params);

@@ -4,7 +4,7 @@
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
- * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
+ * It also starts the local fakes of UPayments, Stripe, Make, Google, Namecheap and DNS-over-HTTPS (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
+import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
@@ -57,9 +58,14 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   };
 }
 
-/** The Make, Google and Namecheap fakes (tests/fakes/), for the provider adapter tests. */
+/** The Make, Google, Namecheap and DNS-over-HTTPS fakes (tests/fakes/), for the provider adapter and domain tests. */
 async function setupProviderFakes(project: TestProject) {
-  const [make, google, namecheap] = await Promise.all([startFakeMake(), startFakeGoogle(), startFakeNamecheap()]);
+  const [make, google, namecheap, doh] = await Promise.all([
+    startFakeMake(),
+    startFakeGoogle(),
+    startFakeNamecheap(),
+    startFakeDoh({ port: 0 }),
+  ]);
   project.provide('makeFake', { url: make.url, secret: make.secret });
   project.provide('googleFake', {
     url: google.url,
@@ -69,7 +75,8 @@ async function setupProviderFakes(project: TestProject) {
   });
   const { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp } = namecheap;
   project.provide('namecheapFake', { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp });
-  return () => Promise.all([make.close(), google.close(), namecheap.close()]).then(() => undefined);
+  project.provide('dohFake', { url: doh.url, dohUrl: doh.dohUrl });
+  return () => Promise.all([make.close(), google.close(), namecheap.close(), doh.close()]).then(() => undefined);
 }
 
 export default async (project: TestProject) => {
