@@ -3,7 +3,7 @@
  * Cloudflare (https://cloudflare-dns.com/dns-query) and Google serve: `GET /dns-query?name=&type=`
  * with `accept: application/dns-json` answers `{Status, Question, Answer}`, TXT data quoted as
  * resolvers print it (strings over 255 characters split into quoted chunks). Names without records
- * answer NXDOMAIN (Status 3). Names whose first label starts `servfail-` answer Status 2, `http500-`
+ * answer NXDOMAIN (Status 3). Names with a label starting `servfail-` answer Status 2, `http500-`
  * a 500, and `slow-` answer after `slowMs` (default 20 s).
  *
  * Control (JSON):
@@ -41,18 +41,19 @@ export async function startFakeDoh({ port = FAKE_DOH_PORT, slowMs = 20_000 }: { 
       queries.push({ name, type, accept: req.headers.accept ?? null, at: new Date().toISOString() });
       const typeNumber = TYPES[type];
       if (!name || !typeNumber) return sendJson(res, 400, { error: 'name and a known type are required' });
-      const first = name.split('.')[0] ?? '';
-      if (first.startsWith('http500-')) return send(res, 500, 'internal error', { 'Content-Type': 'text/plain' });
+      const labels = name.split('.');
+      const marked = (prefix: string) => labels.some((label) => label.startsWith(prefix));
+      if (marked('http500-')) return send(res, 500, 'internal error', { 'Content-Type': 'text/plain' });
       const values = records.get(key(name, type)) ?? [];
       const answer = {
-        Status: first.startsWith('servfail-') ? 2 : values.length ? 0 : 3,
+        Status: marked('servfail-') ? 2 : values.length ? 0 : 3,
         TC: false,
         RD: true,
         RA: true,
         AD: false,
         CD: false,
         Question: [{ name: `${name}.`, type: typeNumber }],
-        ...(values.length && !first.startsWith('servfail-')
+        ...(values.length && !marked('servfail-')
           ? {
               Answer: values.map((value) => ({
                 name: `${name}.`,
@@ -64,7 +65,7 @@ export async function startFakeDoh({ port = FAKE_DOH_PORT, slowMs = 20_000 }: { 
           : {}),
       };
       const reply = () => sendJson(res, 200, answer, { 'Content-Type': 'application/dns-json' });
-      if (first.startsWith('slow-')) {
+      if (marked('slow-')) {
         const timer = setTimeout(reply, slowMs);
         res.on('close', () => clearTimeout(timer));
         return;
