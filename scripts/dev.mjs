@@ -1,11 +1,14 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
 // Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere), builds the site,
-// serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
-// changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
+// serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, fires its Cron Trigger
+// every minute, starts the local fakes .dev.vars points at (Namecheap, DNS-over-HTTPS), rebuilds the
+// site on changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
+import { FAKE_DOH_PORT, startFakeDoh } from '../tests/fakes/doh.ts';
+import { FAKE_NAMECHEAP_PORT, startFakeNamecheap } from '../tests/fakes/namecheap.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
 import { watchTree } from './watch-tree.ts';
 
@@ -36,7 +39,40 @@ function supabaseUrl() {
     : LOCAL_SUPABASE_URL;
 }
 
+/** The value of `name` in .dev.vars (after supabaseUrl() created it), or ''. */
+function devVar(name) {
+  const line = readFileSync(`${ROOT}.dev.vars`, 'utf8')
+    .split('\n')
+    .find((entry) => new RegExp(`^\\s*${name}\\s*=`).test(entry));
+  return line
+    ? line
+        .split('=')
+        .slice(1)
+        .join('=')
+        .trim()
+        .replace(/^["']|["']$/g, '')
+    : '';
+}
+
+/** The local fakes (tests/fakes) that .dev.vars points at: Namecheap and DNS-over-HTTPS for domains. */
+const FAKES = [
+  {
+    port: FAKE_NAMECHEAP_PORT,
+    what: { ar: 'Namecheap المحلي', en: 'the local fake Namecheap' },
+    used: () =>
+      ['NAMECHEAP_API_URL', 'NAMECHEAP_RELAY_URL'].some((name) => devVar(name).startsWith(`http://127.0.0.1:${FAKE_NAMECHEAP_PORT}/`)),
+    start: () => startFakeNamecheap({ port: FAKE_NAMECHEAP_PORT }),
+  },
+  {
+    port: FAKE_DOH_PORT,
+    what: { ar: 'خادم DNS المحلي', en: 'the local fake DNS-over-HTTPS resolver' },
+    used: () => devVar('DOH_URL').startsWith(`http://127.0.0.1:${FAKE_DOH_PORT}/`),
+    start: () => startFakeDoh({ port: FAKE_DOH_PORT }),
+  },
+];
+
 const children = new Set();
+const fakes = [];
 let stack;
 let stopping = false;
 
@@ -76,6 +112,7 @@ async function shutdown(code) {
   const timer = setTimeout(() => running.forEach((child) => killGroup(child, 'SIGKILL')), 5000);
   await Promise.all(running.map(exited));
   clearTimeout(timer);
+  await Promise.all(fakes.map((fake) => fake.close().catch(() => {})));
   await stack?.stop().catch((error) => console.error(`stopping the local stack: ${error.message}`));
   process.exit(code);
 }
@@ -118,6 +155,9 @@ const useLocalStack = url === LOCAL_SUPABASE_URL;
 await requireFreePorts(
   useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker },
 );
+const usedFakes = FAKES.filter((fake) => fake.used());
+await requireFreePorts(Object.fromEntries(usedFakes.map((fake) => [fake.port, fake.what])));
+for (const fake of usedFakes) fakes.push(await fake.start());
 
 if (useLocalStack) {
   try {
@@ -147,10 +187,13 @@ async function workerAnswers() {
 }
 
 if (!stopping) {
-  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)]);
+  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT), '--test-scheduled']);
   wrangler.on('exit', (code) => shutdown(code ?? 0));
   watchSite();
   await workerAnswers();
+  // wrangler dev never fires the Cron Trigger itself: do it every minute, as Cloudflare does
+  // (booking holds, payment checks, domain registration).
+  setInterval(() => fetch(`${SITE}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000).unref();
 }
 if (!stopping) {
   console.log(
@@ -161,6 +204,7 @@ if (!stopping) {
         ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres`
         : '',
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
+      ...fakes.map((fake) => `محلي · local fake: ${fake.url}`),
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
       'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',

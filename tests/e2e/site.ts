@@ -48,7 +48,7 @@ export async function ownerWithPlan(tier: TierId, email = freshEmail()): Promise
   const ref = `e2e-${crypto.randomUUID()}`;
   const priceFils = TIERS[tier].priceFils;
   await service('/rest/v1/rpc/create_payment', {
-    p_purpose: 'subscription',
+    p_purpose: 'plan',
     p_provider: 'upayments',
     p_provider_ref: ref,
     p_amount_fils: priceFils,

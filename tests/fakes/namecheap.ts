@@ -28,6 +28,9 @@ import { escapeHtml, readBody, send, sendJson } from '../../supabase/local/http'
 import { startServer } from './common';
 import type { FakeNamecheapRequest } from './records';
 
+/** The port `npm run dev` serves it on (.dev.vars.example points NAMECHEAP_API_URL here). */
+export const FAKE_NAMECHEAP_PORT = 8794;
+
 export const FAKE_NAMECHEAP = {
   apiUser: 'kwq8local',
   apiKey: 'local-namecheap-api-key-not-a-secret',
