@@ -111,9 +111,10 @@ create table private.domain_quotes (
 );
 comment on table private.domain_quotes is
   'Recent prices of domain names (Namecheap''s in US cents, ours in fils), written by the service, read by request_domain_registration.';
+create index domain_quotes_expires_at_idx on private.domain_quotes (expires_at);
 alter table private.domain_quotes enable row level security;
 revoke all on private.domain_quotes from public, anon, authenticated, service_role;
-grant select, insert, update on private.domain_quotes to service_role;
+grant select, insert, update, delete on private.domain_quotes to service_role;
 
 -- Payments flagged for domain reasons.
 alter table public.payments drop constraint payments_review_reason_check;
@@ -606,6 +607,7 @@ $$;
 
 -- Why: records the price the Worker computed from Namecheap's answer (our margin and exchange
 -- rate over Namecheap's price), valid for p_ttl_seconds (60 to 3600), for the owner's request.
+-- Quotes that expired a day ago are removed on the way, so searches do not pile up rows.
 create function public.quote_domain(
   p_name text,
   p_display_name text,
@@ -625,6 +627,7 @@ begin
     or p_ttl_seconds is null or p_ttl_seconds not between 60 and 3600 then
     perform private.fail('REQ_004', 'invalid quote');
   end if;
+  delete from private.domain_quotes where expires_at < private.clock() - interval '1 day';
   insert into private.domain_quotes as q (name, display_name, premium, provider_price_usd_cents, price_fils, expires_at)
   values (p_name, p_display_name, p_premium, p_provider_price_usd_cents, p_price_fils, private.clock() + make_interval(secs => p_ttl_seconds))
   on conflict (name) do update

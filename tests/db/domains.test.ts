@@ -420,4 +420,14 @@ describe('quote_domain', () => {
     }
     expect(await quote(name, 4_210)).toMatchObject({ name, price_fils: 4_210 });
   });
+
+  it('removes quotes that expired more than a day ago when it writes one', async () => {
+    const old = freshName();
+    await quote(old, 4_210, T0);
+    const quoted = async (name: string) => count(`select count(*)::int as n from private.domain_quotes where name = $1`, [name]);
+    await quote(freshName(), 4_210, plus(24 * 60 * MINUTE));
+    expect(await quoted(old)).toBe(1);
+    await quote(freshName(), 4_210, plus(25 * 60 * MINUTE));
+    expect(await quoted(old)).toBe(0);
+  });
 });
