@@ -73,7 +73,8 @@ function fontFile(subset: (typeof FONT_SUBSETS)[number]): Buffer {
   return file;
 }
 
-const fontFaces = FONT_SUBSETS.map(
+/** The @font-face rules for pages the stack serves (the mailbox, the local Google consent page). */
+export const fontFaces = FONT_SUBSETS.map(
   (subset) =>
     `@font-face { font-family: 'Noto Kufi Arabic'; font-display: swap; src: url(/mailbox/fonts/${subset}.woff2) format('woff2'); unicode-range: ${unicodeRanges[subset]}; }`,
 ).join('\n  ');
