@@ -138,6 +138,12 @@ export const en: Dictionary = {
   'signin.badCodeFormat': 'The code is six digits.',
   'signin.badCode': 'That code is wrong or has expired. Ask for a new one.',
   'signin.failed': 'We could not send the code right now. Please try again shortly.',
+  'signin.or': 'or',
+  'signin.google': 'Continue with Google',
+  'signin.googleRedirecting': 'Taking you to Google…',
+  'signin.finishing': 'Finishing sign-in…',
+  'signin.returnFailed':
+    'Sign-in did not finish: the link may have expired or been opened in another browser, or Google sign-in was cancelled. Try again, or type the code from the email.',
 
   'dashboard.title': 'Dashboard — KWq8',
   'dashboard.description': 'Your credits, projects and client bookings on KWq8.',
