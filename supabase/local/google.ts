@@ -77,7 +77,10 @@ const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
 
+/** Short text (labels, buttons) on one line; the English part isolated so the two never mix. */
 const bilingual = (ar: string, en: string) => `${ar} · <span lang="en" dir="ltr">${en}</span>`;
+/** A heading's or a note's English on its own line. */
+const english = (text: string) => `<span class="en" lang="en" dir="ltr">${text}</span>`;
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -92,7 +95,9 @@ function page(title: string, body: string): string {
   body { font-family: 'Noto Kufi Arabic', sans-serif; margin: 0 auto; max-inline-size: 28rem; padding: 1rem; line-height: 1.6; overflow-wrap: anywhere; color: #1f1f1f; }
   main { border: 1px solid #dadce0; border-radius: 0.75rem; padding: 1.25rem; }
   h1 { font-size: 1.35rem; margin-block: 0 0.5rem; }
-  .note { color: #444; font-size: 0.9rem; }
+  h2 { font-size: 1rem; }
+  .en { display: block; font-size: 0.85em; font-weight: 400; color: #444; }
+  .note { color: #444; font-size: 0.9rem; margin-block: 0.5rem; }
   ul { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: 0.5rem; }
   form { margin: 0; }
   label { display: block; font-weight: 600; margin-block: 0.5rem 0.25rem; }
@@ -125,7 +130,7 @@ function consentPage({ state, redirectUri, recent, email = '', invalid = false }
   const hidden = `<input type="hidden" name="state" value="${escapeHtml(state)}">
   <input type="hidden" name="redirect_uri" value="${escapeHtml(redirectUri)}">`;
   const accounts = recent.length
-    ? `<h2>${bilingual('اختر حساباً', 'Choose an account')}</h2>
+    ? `<h2>اختر حساباً ${english('Choose an account')}</h2>
 <ul>
 ${recent
   .map(
@@ -140,9 +145,9 @@ ${recent
     : '';
   return page(
     'تسجيل الدخول باستخدام Google · Sign in with Google',
-    `<h1>${bilingual('تسجيل الدخول باستخدام Google', 'Sign in with Google')}</h1>
-<p class="note">هذه صفحة Google المحلية: لا يُستخدم حساب Google ولا الإنترنت، فاكتب أي بريد إلكتروني لتدخل به إلى KWq8.
-<span lang="en" dir="ltr">This is the local stand-in for Google's consent screen: no Google account or network is used. Type any email to sign in to KWq8 with it.</span></p>
+    `<h1>تسجيل الدخول باستخدام Google ${english('Sign in with Google')}</h1>
+<p class="note">هذه صفحة Google المحلية: لا يُستخدم حساب Google ولا الإنترنت، فاكتب أي بريد إلكتروني لتدخل به إلى KWq8.</p>
+<p class="note" lang="en" dir="ltr">This is the local stand-in for Google's consent screen: no Google account or network is used. Type any email to sign in to KWq8 with it.</p>
 ${accounts}
 <form method="post" action="${GOOGLE_AUTH_PATH}" novalidate>
   ${hidden}
@@ -150,7 +155,7 @@ ${accounts}
   <input id="email" name="email" type="email" inputmode="email" autocomplete="email" dir="ltr" required value="${escapeHtml(email)}"${
     invalid ? ' aria-invalid="true" aria-describedby="email-error" autofocus' : ''
   }>
-  ${invalid ? `<p id="email-error" class="error" role="alert">${bilingual('أدخل بريداً إلكترونياً صحيحاً.', 'Enter a valid email address.')}</p>` : ''}
+  ${invalid ? `<p id="email-error" class="error" role="alert">أدخل بريداً إلكترونياً صحيحاً. ${english('Enter a valid email address.')}</p>` : ''}
   <div class="actions">
     <button type="submit">${bilingual('متابعة', 'Continue')}</button>
     <button type="submit" name="action" value="cancel" class="secondary">${bilingual('إلغاء', 'Cancel')}</button>
@@ -160,8 +165,7 @@ ${accounts}
 }
 
 function errorPage(res: ServerResponse, error: string): void {
-  const text = `${bilingual('خطأ 400', 'Error 400')}: <span dir="ltr">${escapeHtml(error)}</span>`;
-  send(res, 400, page('خطأ · Error', `<h1>${text}</h1>`), PAGE_HEADERS);
+  send(res, 400, page('خطأ · Error', `<h1>خطأ 400 ${english('Error 400')}</h1>\n<p dir="ltr">${escapeHtml(error)}</p>`), PAGE_HEADERS);
 }
 
 /** Serves the consent page and its answer; false when `path` is not Google's. */

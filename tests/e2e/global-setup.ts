@@ -98,6 +98,8 @@ export default async function setup(project: TestProject) {
       SUPABASE_ANON_KEY: stack.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
       SUPABASE_JWT_SECRET: stack.jwtSecret,
+      // The stack's own Google consent page stands in for Google.
+      GOOGLE_SIGN_IN_ENABLED: 'true',
     };
     const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
     args.push('--persist-to', persistDir, '--show-interactive-dev-session=false');

@@ -143,7 +143,7 @@ export const en: Dictionary = {
   'signin.googleRedirecting': 'Taking you to Google…',
   'signin.finishing': 'Finishing sign-in…',
   'signin.returnFailed':
-    'Sign-in did not finish: the link may have expired or been opened in another browser, or Google sign-in was cancelled. Try again, or type the code from the email.',
+    'Sign-in did not finish: the link may have expired or been opened in a different browser from the one it was asked for in, or Google sign-in was cancelled. Ask for a new code and try again.',
 
   'dashboard.title': 'Dashboard — KWq8',
   'dashboard.description': 'Your credits, projects and client bookings on KWq8.',
