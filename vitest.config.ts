@@ -33,6 +33,7 @@ function workerProject(
               SUPABASE_JWT_SECRET: stack.jwtAlg === 'HS256' ? stack.jwtSecret : '',
               // Integration tests make many calls per user; the limiter has its own tests.
               RATE_LIMITS: JSON.stringify({ api: { limit: 10_000 }, health: { limit: 10_000 }, webhooks: { limit: 10_000 } }),
+              GOOGLE_SIGN_IN_ENABLED: 'true',
               // The local fake providers (tests/fakes), started by the same global setup.
               UPAYMENTS_API_BASE: fakes.upayments.apiBase,
               UPAYMENTS_API_KEY: fakes.upayments.apiKey,

@@ -3,8 +3,9 @@
  * the per-request context variables, and `appConfig()`, which checks the environment once per
  * isolate. A bad deployment is one clear logged configuration error, not a 500 on every route:
  * values that can be normalised are (a trailing slash on SUPABASE_URL), an invalid RATE_LIMITS
- * falls back to the defaults, and what cannot work (a missing key, the well-known local JWT secret
- * on a non-local project) answers SRV_004 until it is fixed.
+ * falls back to the defaults, an unclear GOOGLE_SIGN_IN_ENABLED leaves Google off (each with one
+ * warning), and what cannot work (a missing key, the well-known local JWT secret on a non-local
+ * project) answers SRV_004 until it is fixed.
  */
 import { createMiddleware } from 'hono/factory';
 import type { Locale } from '../shared/errors';
@@ -17,11 +18,13 @@ import { parseRateRules, type RateRules } from './rate-limit/rules';
 type DomainVariable = Extract<keyof Env, `NAMECHEAP_${string}` | `DOMAIN_${string}` | 'DOH_URL' | 'SITES_CNAME_TARGET'>;
 
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | PaymentVariable | DomainVariable> & {
+export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | 'GOOGLE_SIGN_IN_ENABLED' | PaymentVariable | DomainVariable> & {
   /** Only for projects that still sign with the legacy HS256 secret. */
   SUPABASE_JWT_SECRET?: string;
   /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
   RATE_LIMITS?: string;
+  /** "true" when the Supabase project has Google enabled: the sign-in page then offers it. */
+  GOOGLE_SIGN_IN_ENABLED?: string;
 } & Partial<Pick<Env, PaymentVariable | DomainVariable>>;
 
 /** A deployment may offer one payment provider only; billing answers PAY_004 for one left unset. */
@@ -49,6 +52,8 @@ export interface AppConfig {
   serviceRoleKey: string;
   jwtSecret: string | undefined;
   rateRules: RateRules;
+  /** Whether the sign-in page offers "Continue with Google". */
+  googleSignIn: boolean;
   /** Problems that were worked around (logged once per isolate). */
   warnings: string[];
 }
@@ -85,6 +90,10 @@ function readConfig(env: Bindings): AppConfig {
   }
   const rateRules = parseRateRules(env.RATE_LIMITS);
   if (rateRules.error) warnings.push(`RATE_LIMITS ignored (${rateRules.error}); using the default rules`);
+  const google = (env.GOOGLE_SIGN_IN_ENABLED ?? '').trim();
+  if (google !== '' && google !== 'true' && google !== 'false') {
+    warnings.push('GOOGLE_SIGN_IN_ENABLED is neither true nor false; Google sign-in stays off');
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     supabaseUrl,
@@ -92,6 +101,7 @@ function readConfig(env: Bindings): AppConfig {
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
     jwtSecret,
     rateRules: rateRules.rules,
+    googleSignIn: google === 'true',
     warnings,
   };
 }

@@ -61,8 +61,9 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end();
 }
 
-export function redirect(res: ServerResponse, location: string): void {
-  sendEmpty(res, 303, { Location: location, 'Content-Length': '0' });
+/** 303 by default; GoTrue answers its OAuth endpoints with 302. */
+export function redirect(res: ServerResponse, location: string, status: 302 | 303 = 303): void {
+  sendEmpty(res, status, { Location: location, 'Content-Length': '0' });
 }
 
 export class BodyTooLargeError extends Error {

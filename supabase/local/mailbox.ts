@@ -25,7 +25,10 @@ const KEEP = 200;
 export class Mailbox {
   private readonly messages: MailMessage[] = [];
 
-  /** Composes and stores the bilingual sign-in email (code and magic link). */
+  /**
+   * Composes and stores the bilingual sign-in email (code and magic link), worded as the real
+   * project's template, supabase/templates/sign-in.html.
+   */
   sendSignIn(to: string, code: string, link: string): MailMessage {
     const message: MailMessage = {
       id: randomUUID(),
@@ -33,12 +36,12 @@ export class Mailbox {
       subject: 'رمز الدخول إلى KWq8 · Your KWq8 sign-in code',
       text: [
         `رمز الدخول: ${code}`,
-        'أدخل هذا الرمز في صفحة الدخول، أو افتح الرابط التالي لتسجيل الدخول مباشرة:',
+        'اكتب هذا الرمز في صفحة الدخول، أو افتح الرابط التالي في المتصفح نفسه الذي طلبت منه الدخول:',
         link,
         'ينتهي الرمز والرابط بعد ساعة ويُستخدمان مرة واحدة. إن لم تطلب الدخول فتجاهل هذه الرسالة.',
         '',
         `Your sign-in code: ${code}`,
-        'Enter it on the sign-in page, or open this link to sign in directly:',
+        'Type it on the sign-in page, or open this link in the browser where you asked to sign in:',
         link,
         'The code and the link expire in one hour and work once. If you did not ask to sign in, ignore this email.',
       ].join('\n'),
@@ -73,7 +76,8 @@ function fontFile(subset: (typeof FONT_SUBSETS)[number]): Buffer {
   return file;
 }
 
-const fontFaces = FONT_SUBSETS.map(
+/** The @font-face rules for pages the stack serves (the mailbox, the local Google consent page). */
+export const fontFaces = FONT_SUBSETS.map(
   (subset) =>
     `@font-face { font-family: 'Noto Kufi Arabic'; font-display: swap; src: url(/mailbox/fonts/${subset}.woff2) format('woff2'); unicode-range: ${unicodeRanges[subset]}; }`,
 ).join('\n  ');

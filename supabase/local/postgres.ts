@@ -200,7 +200,8 @@ async function runSqlFile(client: pg.Client, file: string, after?: () => Promise
 /**
  * Brings the local stack's database (`info.database`) up to date, as `supabase start` does with
  * its volume: a new database gets the platform layer, the local Auth schema, every migration and
- * (with `seed`) supabase/seed.sql; an existing one gets the migrations it has not run yet.
+ * (with `seed`) supabase/seed.sql; an existing one gets the migrations it has not run yet and the
+ * local Auth schema's additions.
  * Applied migrations are recorded in supabase_migrations.schema_migrations, like the CLI does.
  */
 export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true } = {}): Promise<{ created: boolean; applied: string[] }> {
@@ -218,6 +219,9 @@ export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true
         await client.query(`create schema supabase_migrations;
           create table supabase_migrations.schema_migrations (version text primary key, name text, applied_at timestamptz not null default now());`);
       });
+    } else {
+      // Idempotent: adds what a newer stack keeps to a database an older one made.
+      await runSqlFile(client, LOCAL_AUTH_SQL);
     }
     const done = new Set(
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version),

@@ -1,6 +1,6 @@
 /**
- * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1` and
- * `/mailbox`, answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
+ * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1`,
+ * `/mailbox` and the local Google consent page (`/google/`), answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
  * request can never take the process down. It is for this machine and the site's pages only: a
  * `Host` other than 127.0.0.1/localhost gets 421 (DNS rebinding), and a request carrying the
  * `Origin` of any other page gets 403 before it reaches a route, so no site open in the
@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { handleAuth } from './auth';
+import { handleGoogle, type LocalGoogle } from './google';
 import { allowOrigin, header, isLocalHost, originsAllowed, sendJson, sendPreflight } from './http';
 import type { JwtAlg, JwtKeys } from './jwt';
 import { handleMailbox, type Mailbox } from './mailbox';
@@ -28,6 +29,8 @@ export interface StackContext {
   /** Superuser connections, standing in for GoTrue's own database role. */
   adminPool: pg.Pool;
   mailbox: Mailbox;
+  /** Google's side of OAuth sign-in: the consent page and its codes. */
+  google: LocalGoogle;
   log: (line: string) => void;
 }
 
@@ -49,6 +52,7 @@ export function createApiServer(ctx: StackContext): Server {
       if (path.startsWith('/rest/v1/')) return await handleRest(req, res, ctx, path);
       if (path.startsWith('/auth/v1/')) return await handleAuth(req, res, ctx, path, url.searchParams);
       if (req.method === 'GET' && handleMailbox(res, ctx.mailbox, path, url.searchParams)) return;
+      if (await handleGoogle(req, res, ctx.google, ctx.url, path, url.searchParams)) return;
       sendJson(res, 404, { message: 'no Route matched with those values' });
     } catch (error) {
       ctx.log(`unexpected error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).message}`);

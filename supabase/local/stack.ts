@@ -1,11 +1,13 @@
 /**
  * The local stack in one call: Postgres 17 (platform layer, local Auth schema, migrations, seed)
- * and the Supabase-compatible endpoint (PostgREST RPC, the Auth subset, the mailbox) in front of
- * it. Used by `npm run dev`, `npm run db:reset` and the tests (free ports, throw-away data).
+ * and the Supabase-compatible endpoint (PostgREST RPC, the Auth subset, the mailbox, a local
+ * Google consent page) in front of it. Used by `npm run dev`, `npm run db:reset` and the tests
+ * (free ports, throw-away data).
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { LocalGoogle } from './google';
 import { generateEs256Key, type JwtAlg } from './jwt';
 import { Mailbox, type MailMessage } from './mailbox';
 import { prepareLocalDatabase, startPostgres, SUPABASE_DIR, type PgConnectionInfo } from './postgres';
@@ -110,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       restPool,
       adminPool,
       mailbox: new Mailbox(),
+      google: new LocalGoogle(),
       log,
     };
     const server = createApiServer(ctx);

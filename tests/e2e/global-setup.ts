@@ -126,6 +126,8 @@ export default async function setup(project: TestProject) {
       NAMECHEAP_USERNAME: namecheap.username,
       NAMECHEAP_CLIENT_IP: namecheap.clientIp,
       DOH_URL: doh.dohUrl,
+      // The stack's own Google consent page stands in for Google.
+      GOOGLE_SIGN_IN_ENABLED: 'true',
     };
     const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
     // --test-scheduled: GET /__scheduled fires the Cron Trigger's jobs (wrangler.toml sends that path to the Worker).

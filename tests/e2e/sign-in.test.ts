@@ -1,7 +1,8 @@
 /**
  * Passwordless sign-in from the browser: the code typed as an Arabic phone keyboard types it
- * (Arabic-Indic or Eastern Arabic digits), the magic link from the email, a wrong code, a long
- * address on a phone, and the dashboard turning visitors without a session away.
+ * (Arabic-Indic or Eastern Arabic digits), the magic link from the email (and the same link opened
+ * in another browser, which PKCE refuses), a wrong code, a long address on a phone, and the
+ * dashboard turning visitors without a session away.
  */
 import { describe, expect, it } from 'vitest';
 import { freshEmail, newestMail, newPage, reached, requestCode, siteUrl } from './helpers';
@@ -52,8 +53,27 @@ describe('sign-in', () => {
     await page.goto(mail.link);
     await reached(page, '/dashboard/');
     await page.getByTestId('credits-total').waitFor();
-    // The tokens arrive in the fragment; they must not stay in the address bar.
+    // The link returns with a one-time code (PKCE), exchanged on the way; nothing stays in the address bar.
+    expect(new URL(page.url()).search).toBe('');
     expect(new URL(page.url()).hash).toBe('');
+  });
+
+  it('says calmly that a link opened in another browser cannot sign in, and a new code then does', async () => {
+    const asked = await newPage();
+    const mail = await requestCode(asked, freshEmail());
+    const elsewhere = await newPage();
+    await elsewhere.goto(mail.link);
+    await reached(elsewhere, '/signin/');
+    await elsewhere
+      .getByRole('alert')
+      .filter({ hasText: t('signin.returnFailed') })
+      .waitFor();
+    expect(new URL(elsewhere.url()).search).toBe('');
+    // The link and the code are one record, now used: the advice is a new code.
+    const again = await requestCode(asked, mail.to);
+    await asked.getByLabel(t('signin.code')).fill(again.code);
+    await asked.getByRole('button', { name: t('signin.verify'), exact: true }).click();
+    await reached(asked, '/dashboard/');
   });
 
   it('shows the error for a wrong code and stays on the code form', async () => {

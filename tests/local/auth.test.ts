@@ -1,8 +1,9 @@
 /**
  * Conformance of `/auth/v1` with GoTrue, through the unmodified supabase-js client and raw HTTP:
- * email OTP and magic link, sessions and refresh rotation, get user, sign-out, admin create-user,
- * JWKS, the error bodies, and the local mailbox.
+ * email OTP and magic link (implicit and PKCE), sessions and refresh rotation, get user, sign-out,
+ * admin create-user, JWKS, the error bodies, and the local mailbox.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../../supabase/local/jwt';
 import { DEFAULT_SITE_URL, LOCAL_JWT_SECRET } from '../../supabase/local/stack';
@@ -202,6 +203,70 @@ describe('magic link', () => {
     const link = new URL(ctx.stack.messages(other)[0]!.link);
     link.searchParams.set('redirect_to', 'https://evil.example/steal');
     expect((await fetch(link, { redirect: 'manual' })).headers.get('location')).toMatch(new RegExp(`^${DEFAULT_SITE_URL}#access_token=`));
+  });
+});
+
+describe('magic link in the PKCE flow', () => {
+  const onSite = `${DEFAULT_SITE_URL}/en/signin/`;
+
+  it('redirects with a code that exchangeCodeForSession turns into a session, once', async () => {
+    const email = uniqueEmail();
+    const supabase = client(ctx.stack, undefined, undefined, 'pkce');
+    expect((await supabase.auth.signInWithOtp({ email, options: { emailRedirectTo: onSite } })).error).toBeNull();
+    const link = new URL(ctx.stack.messages(email)[0]!.link);
+    expect(link.searchParams.get('token')).toMatch(/^pkce_[0-9a-f]{56}$/);
+
+    const response = await fetch(link, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    const landed = new URL(response.headers.get('location')!);
+    expect(`${landed.origin}${landed.pathname}`).toBe(onSite);
+    expect(landed.hash).toBe('');
+    const { data, error } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(email);
+    expect(decode(data.session!.access_token)).toMatchObject({ amr: [{ method: 'email/signup' }] });
+
+    const again = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!);
+    expect(again.searchParams.get('error_code')).toBe('otp_expired');
+    expect(again.searchParams.has('code')).toBe(false);
+    expect(Object.fromEntries(new URLSearchParams(again.hash.slice(1)))).toEqual({
+      error: 'access_denied',
+      error_code: 'otp_expired',
+      error_description: 'Email link is invalid or has expired',
+      sb: '',
+    });
+  });
+
+  it('signs in with the typed code as well, and refuses the code from a link 5 minutes after it was issued', async () => {
+    const email = uniqueEmail();
+    await signIn(ctx.stack, email);
+    const supabase = client(ctx.stack, undefined, undefined, 'pkce');
+    await supabase.auth.signInWithOtp({ email, options: { emailRedirectTo: onSite } });
+    const typed = await supabase.auth.verifyOtp({ email, token: ctx.stack.messages(email)[0]!.code, type: 'email' });
+    expect(typed.error).toBeNull();
+
+    await supabase.auth.signInWithOtp({ email, options: { emailRedirectTo: onSite } });
+    const link = new URL(ctx.stack.messages(email)[0]!.link);
+    expect(link.searchParams.get('type')).toBe('magiclink');
+    const code = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+    await ctx.admin.query(
+      `update local_auth.flow_states set auth_code_issued_at = auth_code_issued_at - interval '301 seconds' where auth_code_hash = $1`,
+      [createHash('sha256').update(code).digest('hex')],
+    );
+    const late = await supabase.auth.exchangeCodeForSession(code);
+    expect(late.error).toMatchObject({ status: 422, code: 'flow_state_expired' });
+  });
+
+  it('refuses PKCE parameters GoTrue refuses', async () => {
+    const otp = (body: object) => http(ctx.stack, 'POST', '/auth/v1/otp', { body: { email: uniqueEmail(), ...body }, headers: v2024 });
+    expect(await otp({ code_challenge: 'x'.repeat(43) })).toMatchObject({
+      status: 400,
+      json: { code: 'validation_failed', message: 'PKCE flow requires code_challenge_method and code_challenge' },
+    });
+    expect((await otp({ code_challenge: 'bad challenge'.repeat(4), code_challenge_method: 's256' })).json.message).toMatch(
+      /^code challenge can only contain/,
+    );
+    expect((await otp({ code_challenge: 'x'.repeat(43), code_challenge_method: 'md5' })).status).toBe(400);
   });
 });
 

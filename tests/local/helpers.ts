@@ -114,10 +114,13 @@ class NoWebSocket {
   }
 }
 
-/** `customFetch` stands in for a browser's, e.g. to send the page's Origin. */
-export function client(stack: LocalStack, key = stack.anonKey, customFetch?: typeof fetch) {
+/**
+ * `customFetch` stands in for a browser's, e.g. to send the page's Origin; `flowType` 'pkce' makes
+ * sign-in links and OAuth return an auth code (the verifier stays in the client's memory).
+ */
+export function client(stack: LocalStack, key = stack.anonKey, customFetch?: typeof fetch, flowType: 'implicit' | 'pkce' = 'implicit') {
   return createClient(stack.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, flowType },
     realtime: { transport: NoWebSocket as never },
     ...(customFetch && { global: { fetch: customFetch } }),
   });

@@ -150,6 +150,12 @@ export const ar = {
   'signin.badCodeFormat': 'الرمز ستة أرقام.',
   'signin.badCode': 'الرمز غير صحيح أو انتهت صلاحيته. اطلب رمزاً جديداً.',
   'signin.failed': 'تعذر إرسال الرمز الآن. حاول بعد قليل.',
+  'signin.or': 'أو',
+  'signin.google': 'المتابعة باستخدام Google',
+  'signin.googleRedirecting': 'جارٍ الانتقال إلى Google…',
+  'signin.finishing': 'جارٍ إكمال تسجيل الدخول…',
+  'signin.returnFailed':
+    'لم يكتمل تسجيل الدخول: ربما انتهت صلاحية الرابط أو فُتح في متصفح غير الذي طُلب منه، أو أُلغي الدخول بحساب Google. اطلب رمزاً جديداً وحاول مرة أخرى.',
 
   'dashboard.title': 'لوحة التحكم — KWq8',
   'dashboard.description': 'رصيدك ومشاريعك وحجوزات عملائك في KWq8.',

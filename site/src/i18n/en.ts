@@ -144,6 +144,12 @@ export const en: Dictionary = {
   'signin.badCodeFormat': 'The code is six digits.',
   'signin.badCode': 'That code is wrong or has expired. Ask for a new one.',
   'signin.failed': 'We could not send the code right now. Please try again shortly.',
+  'signin.or': 'or',
+  'signin.google': 'Continue with Google',
+  'signin.googleRedirecting': 'Taking you to Google…',
+  'signin.finishing': 'Finishing sign-in…',
+  'signin.returnFailed':
+    'Sign-in did not finish: the link may have expired or been opened in a different browser from the one it was asked for in, or Google sign-in was cancelled. Ask for a new code and try again.',
 
   'dashboard.title': 'Dashboard — KWq8',
   'dashboard.description': 'Your credits, projects and client bookings on KWq8.',

@@ -1,15 +1,17 @@
 /**
  * Passwordless sign-in: the visitor enters an e-mail, receives a 6-digit code (or a link), and
- * types the code here, in Western or Arabic digits (an Arabic phone keyboard types ٠-٩ or ۰-۹).
- * A wrong code is shown at the field; sending and checking failures are toasts with a retry, and
- * what was typed stays.
+ * types the code here, in Western or Arabic digits (an Arabic phone keyboard types ٠-٩ or ۰-۹);
+ * or continues with Google when the deployment has it on. The e-mail link and Google both return
+ * here with `?code=` (PKCE), which the Auth client exchanges as it starts; this page then moves on
+ * to the dashboard, or says the sign-in did not finish. A wrong code is shown at the field;
+ * sending and checking failures are toasts with a retry, and what was typed stays.
  */
 import { isAuthRetryableFetchError, type AuthError } from '@supabase/supabase-js';
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { asciiDigits } from '../../../shared/digits';
 import type { TextKey } from '../i18n';
 import { localePath, type SiteLocale } from '../i18n/locales';
-import { ApiError, supabase } from '../lib/api';
+import { ApiError, publicConfig, supabase } from '../lib/api';
 import { IslandRoot, Rich, useCalm, useI18n } from './common';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -27,6 +29,13 @@ function retryableFailure(failure: AuthError): ApiError | undefined {
 
 type Step = { name: 'email' } | { name: 'code'; email: string };
 
+/** Whether this page was opened as the end of a sign-in: an Auth redirect with a code or an error. */
+function isAuthReturn(): boolean {
+  const query = new URLSearchParams(location.search);
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  return query.has('code') || query.has('error') || fragment.has('error') || fragment.has('access_token');
+}
+
 function SignInForm() {
   const { t, locale } = useI18n();
   const calm = useCalm();
@@ -35,11 +44,60 @@ function SignInForm() {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<TextKey>();
+  const [google, setGoogle] = useState(false);
+  const [finishing, setFinishing] = useState(false);
+  const [redirecting, setRedirecting] = useState(false);
   // Until the island is interactive the server-rendered form stays disabled: a native submit
   // would put the e-mail address in the URL (and in every log on the way).
   const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
-  const disabled = busy || !ready;
+  const disabled = busy || finishing || redirecting || !ready;
+  const returnHere = () => `${location.origin}${localePath(locale, '/signin/')}`;
+
+  useEffect(() => {
+    setReady(true);
+    // Without the setting the e-mail form still works (and reports its own failures).
+    publicConfig().then(
+      (config) => setGoogle(config.googleSignIn),
+      () => {},
+    );
+    // Back from Google's page through the browser's history: the button is usable again.
+    const restored = (event: PageTransitionEvent) => event.persisted && setRedirecting(false);
+    addEventListener('pageshow', restored);
+    return () => removeEventListener('pageshow', restored);
+  }, []);
+
+  useEffect(() => {
+    if (!isAuthReturn()) return;
+    setFinishing(true);
+    /** True when leaving for the dashboard; the Auth client has exchanged the code by the time it answers. */
+    const finish = async () => {
+      const { data } = await (await supabase()).auth.getSession();
+      if (data.session) {
+        location.replace(localePath(locale, '/dashboard/'));
+        return true;
+      }
+      // Expired or used, opened in another browser, or cancelled: nothing to retry with this URL.
+      history.replaceState(null, '', location.pathname);
+      setError('signin.returnFailed');
+      return false;
+    };
+    // Auth unreachable is a toast with a retry; the form is usable meanwhile.
+    void calm(finish).then((leaving) => !leaving && setFinishing(false));
+  }, [calm, locale]);
+
+  async function continueWithGoogle() {
+    setError(undefined);
+    setRedirecting(true);
+    const leaving = await calm(async () => {
+      // supabase-js keeps the PKCE verifier in this browser and navigates to Google.
+      const { error: failure } = await (
+        await supabase()
+      ).auth.signInWithOAuth({ provider: 'google', options: { redirectTo: returnHere() } });
+      if (failure) throw retryableFailure(failure) ?? new ApiError('SRV_001', failure.status ?? 500);
+      return true;
+    });
+    if (!leaving) setRedirecting(false);
+  }
 
   async function sendCode(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,7 +111,7 @@ function SignInForm() {
           await supabase()
         ).auth.signInWithOtp({
           email: address,
-          options: { emailRedirectTo: `${location.origin}${localePath(locale, '/dashboard/')}`, shouldCreateUser: true },
+          options: { emailRedirectTo: returnHere(), shouldCreateUser: true },
         });
         if (failure) {
           const status = failure.status ?? 500;
@@ -94,6 +152,7 @@ function SignInForm() {
   const errorText = error ? t(error) : '';
   return (
     <div className="card signin">
+      {finishing && <p role="status">{t('signin.finishing')}</p>}
       {step.name === 'email' ? (
         <form onSubmit={sendCode} method="post" noValidate>
           <label htmlFor="email">{t('signin.email')}</label>
@@ -107,7 +166,7 @@ function SignInForm() {
             required
             value={email}
             onChange={(event) => setEmail(event.target.value)}
-            aria-invalid={error ? true : undefined}
+            aria-invalid={error === 'signin.badEmail' ? true : undefined}
             aria-describedby="signin-error"
             disabled={disabled}
           />
@@ -165,6 +224,14 @@ function SignInForm() {
       <p id="signin-error" className="error" role="alert">
         {errorText}
       </p>
+      {google && step.name === 'email' && (
+        <div className="signin-other">
+          <p className="or">{t('signin.or')}</p>
+          <button type="button" className="secondary" onClick={() => void continueWithGoogle()} disabled={disabled}>
+            {redirecting ? t('signin.googleRedirecting') : t('signin.google')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

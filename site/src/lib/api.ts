@@ -9,21 +9,45 @@ import { isErrorCode, type ErrorBody, type ErrorCode } from '../../../shared/err
 import type { App } from '../../../worker/app';
 import type { SiteLocale } from '../i18n/locales';
 
+async function fetchConfig() {
+  let response;
+  try {
+    response = await hc<App>('/').api.config.$get();
+  } catch {
+    throw new ApiError('NETWORK', 0);
+  }
+  if (!response.ok) throw new ApiError('SRV_002', response.status);
+  return response.json();
+}
+
+let config: ReturnType<typeof fetchConfig> | undefined;
 let client: Promise<SupabaseClient> | undefined;
 
+/** GET /api/config: the Supabase project and whether Google sign-in is on. */
+export function publicConfig(): ReturnType<typeof fetchConfig> {
+  // A failed start is not cached: the next call (a retry) tries again.
+  config ??= fetchConfig().catch((error: unknown) => {
+    config = undefined;
+    throw error instanceof ApiError ? error : new ApiError('NETWORK', 0);
+  });
+  return config;
+}
+
+/**
+ * The Auth client. PKCE flow: a sign-in link or Google returns to the site with `?code=`, which
+ * the client exchanges (with the verifier it kept in this browser) as the page starts; tokens
+ * never travel in URLs.
+ */
 export function supabase(): Promise<SupabaseClient> {
-  client ??= fetch('/api/config')
-    .then((response) => {
-      if (!response.ok) throw new ApiError('SRV_002', response.status);
-      return response.json() as Promise<{ supabaseUrl: string; supabaseAnonKey: string }>;
-    })
+  client ??= publicConfig()
     .then(({ supabaseUrl, supabaseAnonKey }) =>
-      createClient(supabaseUrl, supabaseAnonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true } }),
+      createClient(supabaseUrl, supabaseAnonKey, {
+        auth: { flowType: 'pkce', persistSession: true, autoRefreshToken: true, detectSessionInUrl: true },
+      }),
     )
     .catch((error: unknown) => {
-      // A failed start is not cached: the next call (a retry) tries again.
       client = undefined;
-      throw error instanceof ApiError ? error : new ApiError('NETWORK', 0);
+      throw error;
     });
   return client;
 }
