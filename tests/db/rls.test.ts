@@ -375,6 +375,7 @@ describe('exposed schema hygiene', () => {
       project_bookings: user,
       project_domains: user,
       quote_domain: service,
+      record_client_error: service,
       record_domain_attempt: service,
       record_payment_check: service,
       record_webhook_event: service,
