@@ -1,6 +1,6 @@
 /**
- * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1` and
- * `/mailbox`, answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
+ * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1`,
+ * `/storage/v1` and `/mailbox`, answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
  * request can never take the process down.
  */
 import { createServer, type Server } from 'node:http';
@@ -11,6 +11,7 @@ import { sendJson, sendPreflight } from './http';
 import type { JwtAlg, JwtKeys } from './jwt';
 import { handleMailbox, type Mailbox } from './mailbox';
 import { handleRest } from './rest';
+import { handleStorage } from './storage';
 
 export interface StackContext {
   /** Public base URL of this endpoint, e.g. http://127.0.0.1:54321. */
@@ -23,6 +24,8 @@ export interface StackContext {
   /** Superuser connections, standing in for GoTrue's own database role. */
   adminPool: pg.Pool;
   mailbox: Mailbox;
+  /** Folder holding the bytes of Storage objects. */
+  storageRoot: string;
   log: (line: string) => void;
 }
 
@@ -35,6 +38,7 @@ export function createApiServer(ctx: StackContext): Server {
       if (req.method === 'OPTIONS') return sendPreflight(res);
       if (path.startsWith('/rest/v1/')) return await handleRest(req, res, ctx, path);
       if (path.startsWith('/auth/v1/')) return await handleAuth(req, res, ctx, path, url.searchParams);
+      if (path.startsWith('/storage/v1/')) return await handleStorage(req, res, ctx, url);
       if (req.method === 'GET' && handleMailbox(res, ctx.mailbox, path, url.searchParams)) return;
       sendJson(res, 404, { message: 'no Route matched with those values' });
     } catch (error) {
