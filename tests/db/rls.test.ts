@@ -351,6 +351,7 @@ describe('exposed schema hygiene', () => {
     expect(Object.fromEntries(rows.map((r) => [r.name, r.roles]))).toEqual({
       apply_payment: service,
       claim_daily_bonus: user,
+      check_project_deletable: user,
       claim_outbox: service,
       claim_payment_checks: service,
       confirm_booking: service,
