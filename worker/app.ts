@@ -4,12 +4,13 @@
  * sends only /api/* to it first and serves the built site for the rest.
  *
  * Order: request context (id, locale, logger) → configuration check → body guard (size, JSON
- * only) → one `app.route` per feature. Webhook routes, which must read raw bodies of any content
- * type, are mounted before the body guard.
+ * only) → one `app.route` per feature. Routes that read bodies of other types and sizes (webhooks'
+ * raw bodies, project images) are mounted before the body guard and guard their bodies themselves.
  */
 import { Hono } from 'hono';
 import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
+import { projectAssets } from './features/assets/routes';
 import { projectBookings } from './features/bookings/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
@@ -21,6 +22,7 @@ import { requestContext } from './middleware/request-context';
 
 export function createApp() {
   const api = new Hono<AppEnv>()
+    .route('/projects', projectAssets)
     .use(limitBodySize, requireJsonBody)
     .route('/health', health)
     .route('/config', config)

@@ -189,9 +189,13 @@ function mustBeValidKey(name: string): void {
   if (name.length === 0 || !VALID_KEY.test(name)) throw errors.invalidKey(name);
 }
 
-/** Where a version of an object's bytes lives; the name is hashed, so no name can reach outside the root. */
+/** Where the versions of an object's bytes live; the name is hashed, so no name can reach outside the root. */
+export function objectFolder(root: string, bucket: string, name: string): string {
+  return join(root, createHash('sha256').update(`${bucket}/${name}`).digest('hex'));
+}
+
 function bytesPath(ctx: StackContext, bucket: string, name: string, version: string): string {
-  return join(ctx.storageRoot, createHash('sha256').update(`${bucket}/${name}`).digest('hex'), version);
+  return join(objectFolder(ctx.storageRoot, bucket, name), version);
 }
 
 const removeBytes = (ctx: StackContext, bucket: string, name: string, version: string | null) =>

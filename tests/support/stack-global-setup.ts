@@ -1,16 +1,19 @@
 /**
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
- * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
+ * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests) and
+ * count the bytes of a Storage object on disk.
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
  * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
  */
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
+import { objectFolder } from '../../supabase/local/storage';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
 import { startFakeNamecheap } from '../fakes/namecheap';
@@ -25,6 +28,16 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     '/postgres/start': () => stack.startPostgres(),
   };
   const control = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://control');
+    if (req.method === 'GET' && url.pathname === '/storage/versions') {
+      // How many versions of an object's bytes are on disk: what Storage's API cannot show.
+      const folder = objectFolder(stack.storageDir, url.searchParams.get('bucket') ?? '', url.searchParams.get('name') ?? '');
+      void readdir(folder).then(
+        (files) => res.writeHead(200).end(String(files.length)),
+        () => res.writeHead(200).end('0'),
+      );
+      return;
+    }
     const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
     if (!action) return void res.writeHead(404).end();
     action().then(
