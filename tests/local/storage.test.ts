@@ -5,6 +5,7 @@
  * bucket limits enforced before anything is written; Storage's error bodies.
  */
 import { createClient } from '@supabase/supabase-js';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -405,5 +406,54 @@ describe('Storage endpoint hygiene', () => {
       `select storage.foldername('a/b/c.png') as folders, storage.filename('a/b/c.png') as file, storage.extension('a/b/c.png') as ext`,
     );
     expect(rows[0]).toEqual({ folders: ['a', 'b'], file: 'c.png', ext: 'png' });
+  });
+
+  it('answers arbitrary requests with a Storage error body or success, never a 5xx, never a crash', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('docs', 'open', 'list', 'sign', 'upload', 'public', 'authenticated', owner.id, '%ZZ', '..', ''),
+      fc.string({ maxLength: 12 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+          segments: fc.array(segment, { minLength: 1, maxLength: 5 }),
+          query: fc.option(fc.string({ maxLength: 20 })),
+          auth: fc.constantFrom('owner', 'none', 'garbage', 'anon'),
+          contentType: fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'multipart/form-data',
+            'multipart/form-data; boundary=x',
+            'image/png',
+            '',
+          ),
+          body: fc.option(
+            fc.oneof(
+              fc.string({ maxLength: 200 }),
+              fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
+            ),
+          ),
+        }),
+        async (input) => {
+          const headers: Record<string, string> = {};
+          if (input.auth === 'owner') headers.Authorization = `Bearer ${owner.token}`;
+          if (input.auth === 'anon') headers.Authorization = `Bearer ${ctx.stack.anonKey}`;
+          if (input.auth === 'garbage') headers.Authorization = 'Bearer x.y.z';
+          if (input.contentType) headers['Content-Type'] = input.contentType;
+          const path = `/storage/v1/object/${input.segments.map((part) => part.replace(/[?#]/g, '')).join('/')}`;
+          const withBody = input.method !== 'GET' && input.body !== null;
+          const response = await fetch(`${ctx.stack.url}${path}${input.query === null ? '' : `?${encodeURIComponent(input.query)}`}`, {
+            method: input.method,
+            headers,
+            body: withBody ? input.body : undefined,
+          });
+          expect(response.status, `${input.method} ${path}`).toBeLessThan(500);
+          if (response.status >= 400) expect(((await response.json()) as { statusCode?: unknown }).statusCode).toEqual(expect.any(String));
+          else await response.body?.cancel();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
