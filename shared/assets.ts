@@ -20,6 +20,13 @@ export const ASSET_QUOTA = { files: 50, bytes: 50 * 1024 * 1024 } as const;
 export const LOGO_NAME = 'logo';
 export const ASSET_NAME = /^(logo|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
+/**
+ * Where anyone reads a project's public image, relative to SUPABASE_URL, with no token: what a
+ * published site or booking page puts in `<img src>` (the logo is `publicAssetPath(id, LOGO_NAME)`).
+ */
+export const publicAssetPath = (projectId: string, name: string) =>
+  `/storage/v1/object/public/${ASSET_BUCKETS.public}/${projectId}/${name}`;
+
 const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
   bytes.length >= offset + signature.length && signature.every((byte, i) => bytes[offset + i] === byte);
 

@@ -10,15 +10,16 @@ import {
   ASSET_MAX_BYTES,
   ASSET_QUOTA,
   LOGO_NAME,
+  publicAssetPath,
   sniffImageType,
   type AssetType,
   type AssetVisibility,
 } from '../../../shared/assets';
 import type { AuthUser } from '../../auth/middleware';
-import type { Bindings } from '../../env';
+import { appConfig, type Bindings } from '../../env';
 import { AppError } from '../../errors/app-error';
 import { getProject } from '../projects/db';
-import { listFolder, publicObjectUrl, putObject, removeObjects, signDownloads, signUpload, type StoredObject } from './storage';
+import { listFolder, putObject, removeObjects, signDownloads, signUpload, type StoredObject } from './storage';
 
 /** How long the URLs of private files in a listing stay valid. */
 const SIGNED_URL_SECONDS = 60 * 60;
@@ -35,6 +36,7 @@ export interface Asset {
 }
 
 const pathOf = (projectId: string, name: string) => `${projectId}/${name}`;
+const publicUrl = (env: Bindings, projectId: string, name: string) => `${appConfig(env).supabaseUrl}${publicAssetPath(projectId, name)}`;
 
 async function listBoth(env: Bindings, user: AuthUser, projectId: string) {
   const [privateFiles, publicFiles] = await Promise.all(
@@ -64,10 +66,7 @@ export async function listAssets(env: Bindings, user: AuthUser, projectId: strin
   const toAsset = (visibility: AssetVisibility, file: StoredObject): Asset => ({
     name: file.name,
     visibility,
-    url:
-      visibility === 'public'
-        ? publicObjectUrl(env, ASSET_BUCKETS.public, pathOf(projectId, file.name))
-        : (signed.get(pathOf(projectId, file.name)) ?? ''),
+    url: visibility === 'public' ? publicUrl(env, projectId, file.name) : (signed.get(pathOf(projectId, file.name)) ?? ''),
     size: sizeOf(file),
     contentType: file.metadata?.mimetype ?? 'application/octet-stream',
     updatedAt: file.updated_at,
@@ -108,7 +107,7 @@ export async function uploadAsset(
   await putObject(env, user, bucket, path, input.bytes, contentType);
   const url =
     input.visibility === 'public'
-      ? publicObjectUrl(env, bucket, path)
+      ? publicUrl(env, projectId, name)
       : ((await signDownloads(env, user, bucket, [path], SIGNED_URL_SECONDS)).get(path) ?? '');
   return { name, visibility: input.visibility, url, size: input.bytes.length, contentType, updatedAt: new Date().toISOString() };
 }
@@ -151,7 +150,7 @@ export async function createUploadUrl(
     visibility: input.visibility,
     uploadUrl: signed.url,
     token: signed.token,
-    url: input.visibility === 'public' ? publicObjectUrl(env, bucket, path) : null,
+    url: input.visibility === 'public' ? publicUrl(env, projectId, name) : null,
   };
 }
 

@@ -57,9 +57,6 @@ const json = (method: string, body: unknown): RequestInit => ({
 /** A full URL from a path Storage returns relative to /storage/v1, encoded as supabase-js encodes it. */
 const absolute = (env: Bindings, path: string) => encodeURI(`${appConfig(env).supabaseUrl}/storage/v1${path}`);
 
-/** Where anyone reads an object of a public bucket, with no token. */
-export const publicObjectUrl = (env: Bindings, bucket: string, path: string) => absolute(env, `/object/public/${bucket}/${path}`);
-
 /** Stores `bytes` at `path`, replacing what is there (the policies decide whether the caller may). */
 export function putObject(env: Bindings, user: AuthUser, bucket: string, path: string, bytes: Uint8Array, contentType: string) {
   return call<{ Id?: string; Key: string }>(
