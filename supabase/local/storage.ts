@@ -33,6 +33,8 @@ const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
 const VALID_KEY = /^[A-Za-z0-9_/!.*'() &$=@;:+,?-]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SORT_COLUMNS = ['name', 'updated_at', 'created_at', 'last_accessed_at'];
+/** What a response header value may hold. */
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 class StorageError extends Error {
   constructor(
@@ -122,12 +124,10 @@ async function inTransaction<T>(
   let broken: Error | undefined;
   try {
     await client.query('begin');
-    // Storage's own statements may delete rows (storage.protect_delete); so may the caller's, under the policies.
-    const settings = { 'storage.operation': operation, 'storage.allow_delete_query': 'true' };
+    // Storage sets storage.allow_delete_query on every request, its own and the caller's (storage.protect_delete).
     if (scope === 'storage') {
-      await client.query(`select set_config('storage.operation', $1, true), set_config('storage.allow_delete_query', $2, true)`, [
-        settings['storage.operation'],
-        settings['storage.allow_delete_query'],
+      await client.query(`select set_config('storage.operation', $1, true), set_config('storage.allow_delete_query', 'true', true)`, [
+        operation,
       ]);
     } else {
       await setRequestScope(client, {
@@ -136,7 +136,12 @@ async function inTransaction<T>(
         method: req.method ?? 'GET',
         path: (req.url ?? '').split('?')[0]!,
         headers: requestHeaders(req),
-        settings: { ...settings, 'request.jwt': scope.token, 'request.jwt.claim.role': scope.role },
+        settings: {
+          'request.jwt': scope.token,
+          'request.jwt.claim.role': scope.role,
+          'storage.operation': operation,
+          'storage.allow_delete_query': 'true',
+        },
       });
     }
     const result = await fn(client);
@@ -253,9 +258,12 @@ async function readUpload(req: IncomingMessage, bucket: Bucket): Promise<Uploade
       return typeof value === 'string' && value ? value : undefined;
     };
     const mimeType = field('contentType') ?? (file.type || 'text/plain;charset=UTF-8');
+    const cacheTime = field('cacheControl');
+    // Both end up in response headers when the object is served.
+    if (!HEADER_VALUE.test(mimeType) || !HEADER_VALUE.test(cacheTime ?? ''))
+      throw errors.invalidRequest('Invalid header value in form fields');
     checkMimeType(mimeType, bucket.allowed_mime_types);
     if (file.size > maxSize) throw errors.entityTooLarge();
-    const cacheTime = field('cacheControl');
     return {
       bytes: Buffer.from(await file.arrayBuffer()),
       mimeType,

@@ -398,6 +398,24 @@ describe('Storage endpoint hygiene', () => {
     await expect(ctx.admin.query(`delete from storage.objects where bucket_id = 'docs'`)).rejects.toMatchObject({ code: '42501' });
   });
 
+  it('refuses form fields that could not be sent back as response headers', async () => {
+    for (const [field, value] of [
+      ['contentType', 'text/plain\r\nSet-Cookie: x=1'],
+      ['cacheControl', '60\nX-Injected: 1'],
+    ]) {
+      const form = new FormData();
+      form.append(field!, value!);
+      form.append('', new Blob(['x'], { type: 'text/plain' }));
+      const response = await fetch(`${ctx.stack.url}/storage/v1/object/docs/${owner.id}/header-${field}.txt`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${owner.token}` },
+        body: form,
+      });
+      expect(response.status).toBe(400);
+      expect(await rowOf('docs', `${owner.id}/header-${field}.txt`)).toBeUndefined();
+    }
+  });
+
   it('answers a preflight allowing the headers supabase-js sends', async () => {
     const response = await fetch(`${ctx.stack.url}/storage/v1/object/docs/x`, { method: 'OPTIONS' });
     expect(response.headers.get('access-control-allow-headers')).toContain('x-upsert');
