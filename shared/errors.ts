@@ -60,6 +60,17 @@ export const ERROR_CATALOGUE = {
     ar: 'لا يمكن حذف مشروع لديه حجوزات مؤكدة قادمة',
     en: 'This project has confirmed upcoming bookings, so it cannot be deleted.',
   },
+  ASSET_001: {
+    status: 415,
+    ar: 'الصور المقبولة هي PNG أو JPEG أو WebP فقط',
+    en: 'Only PNG, JPEG or WebP images are accepted.',
+  },
+  ASSET_002: { status: 413, ar: 'حجم الصورة أكبر من 5 ميغابايت', en: 'The image is larger than 5 MB.' },
+  ASSET_003: {
+    status: 403,
+    ar: 'وصل المشروع إلى الحد الأقصى للصور (50 ملفاً أو 50 ميغابايت)',
+    en: 'This project has reached its image limit (50 files or 50 MB).',
+  },
   BOOK_001: { status: 409, ar: 'هذا الموعد لم يعد متاحاً', en: 'This time slot is no longer available.' },
   BOOK_002: { status: 410, ar: 'انتهت مهلة حجز الموعد', en: 'The hold on this time slot has expired.' },
 

@@ -4,13 +4,14 @@
  * sends only /api/* to it first and serves the built site for the rest.
  *
  * Order: request context (id, locale, logger) → configuration check → body guard (size, JSON
- * only) → one `app.route` per feature. Webhook routes, which must read raw bodies of any content
- * type, are mounted before the body guard.
+ * only) → one `app.route` per feature. Routes that read bodies of other types and sizes (webhooks'
+ * raw bodies, project images) are mounted before the body guard and guard their bodies themselves.
  */
 import { Hono } from 'hono';
 import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
 import { billing, webhooks } from './features/billing/routes';
+import { projectAssets } from './features/assets/routes';
 import { projectBookings } from './features/bookings/routes';
 import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
@@ -26,6 +27,7 @@ export function createApp() {
   const api = new Hono<AppEnv>()
     // Raw bodies of any content type, size-limited inside: before the JSON body guard.
     .route('/webhooks', webhooks)
+    .route('/projects', projectAssets)
     .use(limitBodySize, requireJsonBody)
     .route('/health', health)
     .route('/config', config)

@@ -37,7 +37,7 @@ export function allowOrigin(res: ServerResponse, origin: string | undefined): vo
 const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
   'Access-Control-Allow-Headers':
-    'authorization, apikey, content-type, x-client-info, x-supabase-api-version, accept-profile, content-profile, prefer, x-retry-count',
+    'authorization, apikey, content-type, x-client-info, x-supabase-api-version, accept-profile, content-profile, prefer, x-retry-count, x-upsert, x-metadata, cache-control',
   'Access-Control-Max-Age': '3600',
 };
 
@@ -46,8 +46,8 @@ export function sendPreflight(res: ServerResponse): void {
   res.end();
 }
 
-export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  const payload = Buffer.from(body);
+export function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'Content-Length': String(payload.length), ...headers });
   res.end(payload);
 }
@@ -67,33 +67,38 @@ export function redirect(res: ServerResponse, location: string, status: 302 | 30
 }
 
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`Request body is larger than ${BODY_LIMIT} bytes`);
+  constructor(limit = BODY_LIMIT) {
+    super(`Request body is larger than ${limit} bytes`);
   }
 }
 
-/** Reads the whole body as UTF-8, or throws BodyTooLargeError as soon as it passes the limit. */
-export function readBody(req: IncomingMessage): Promise<string> {
+/** Reads the whole body, or throws BodyTooLargeError as soon as it passes `limit` bytes. */
+export function readBytes(req: IncomingMessage, limit = BODY_LIMIT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
-      reject(new BodyTooLargeError());
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(new BodyTooLargeError(limit));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT) {
+      if (size > limit) {
         req.removeAllListeners('data');
         req.pause();
-        reject(new BodyTooLargeError());
+        reject(new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Reads the whole body as UTF-8, at most BODY_LIMIT bytes. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
 }
 
 /** The token of `Authorization: Bearer <token>`; undefined when the header is absent or another scheme. */

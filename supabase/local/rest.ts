@@ -290,21 +290,14 @@ async function callFunction(req: IncomingMessage, ctx: StackContext, name: strin
     const fn = matching[0]!;
     await client.query('begin isolation level read committed');
     try {
-      await client.query(
-        `select set_config('search_path', $1, true), set_config('role', $2, true),
-                set_config('request.jwt.claims', $3, true), set_config('request.jwt.claim.sub', $4, true),
-                set_config('request.method', $5, true), set_config('request.path', $6, true),
-                set_config('request.headers', $7, true)`,
-        [
-          SEARCH_PATH,
-          role,
-          JSON.stringify(claims),
-          typeof claims.sub === 'string' ? claims.sub : '',
-          'POST',
-          `/rpc/${name}`,
-          JSON.stringify(requestHeaders(req)),
-        ],
-      );
+      await setRequestScope(client, {
+        role,
+        claims,
+        method: 'POST',
+        path: `/rpc/${name}`,
+        headers: requestHeaders(req),
+        settings: { search_path: SEARCH_PATH },
+      });
       const { rows } = await client.query<{ body: string | null }>(callStatement(schema, fn, args));
       let body = rows[0]?.body ?? null;
       if (wantsSingleObject(req) && fn.returnsSet) {
@@ -338,8 +331,41 @@ async function callFunction(req: IncomingMessage, ctx: StackContext, name: strin
   }
 }
 
+export interface RequestScope {
+  /** The API role the statement runs as (from the token's `role` claim). */
+  role: string;
+  claims: JwtClaims;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Further settings for the transaction, e.g. search_path, or Storage's storage.operation. */
+  settings?: Record<string, string>;
+}
+
+/**
+ * Switches the open transaction to the request's role with the request.* settings PostgREST
+ * sets (claims, sub, method, path, headers), so auth.uid() and RLS see the caller. The Storage
+ * endpoint runs its statements the same way.
+ */
+export async function setRequestScope(client: pg.PoolClient, scope: RequestScope): Promise<void> {
+  const settings: Record<string, string> = {
+    ...scope.settings,
+    role: scope.role,
+    'request.jwt.claims': JSON.stringify(scope.claims),
+    'request.jwt.claim.sub': typeof scope.claims.sub === 'string' ? scope.claims.sub : '',
+    'request.method': scope.method,
+    'request.path': scope.path,
+    'request.headers': JSON.stringify(scope.headers),
+  };
+  const names = Object.keys(settings);
+  await client.query(
+    `select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+    names.flatMap((name) => [name, settings[name]!]),
+  );
+}
+
 /** request.headers as PostgREST sets it: lower-case names, credentials left out. */
-function requestHeaders(req: IncomingMessage): Record<string, string> {
+export function requestHeaders(req: IncomingMessage): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name === 'authorization' || name === 'apikey' || value === undefined) continue;

@@ -1,6 +1,6 @@
 /**
  * The local stack's HTTP endpoint (node:http, 127.0.0.1 only): routes `/rest/v1`, `/auth/v1`,
- * `/mailbox` and the local Google consent page (`/google/`), answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
+ * `/storage/v1`, `/mailbox` and the local Google consent page (`/google/`), answers CORS preflights, and turns anything unexpected into a JSON 500 so a bad
  * request can never take the process down. It is for this machine and the site's pages only: a
  * `Host` other than 127.0.0.1/localhost gets 421 (DNS rebinding), and a request carrying the
  * `Origin` of any other page gets 403 before it reaches a route, so no site open in the
@@ -15,6 +15,7 @@ import { allowOrigin, header, isLocalHost, originsAllowed, sendJson, sendPreflig
 import type { JwtAlg, JwtKeys } from './jwt';
 import { handleMailbox, type Mailbox } from './mailbox';
 import { handleRest } from './rest';
+import { handleStorage } from './storage';
 
 export interface StackContext {
   /** Public base URL of this endpoint, e.g. http://127.0.0.1:54321. */
@@ -31,6 +32,8 @@ export interface StackContext {
   mailbox: Mailbox;
   /** Google's side of OAuth sign-in: the consent page and its codes. */
   google: LocalGoogle;
+  /** Folder holding the bytes of Storage objects. */
+  storageRoot: string;
   log: (line: string) => void;
 }
 
@@ -51,6 +54,7 @@ export function createApiServer(ctx: StackContext): Server {
       if (req.method === 'OPTIONS') return sendPreflight(res);
       if (path.startsWith('/rest/v1/')) return await handleRest(req, res, ctx, path);
       if (path.startsWith('/auth/v1/')) return await handleAuth(req, res, ctx, path, url.searchParams);
+      if (path.startsWith('/storage/v1/')) return await handleStorage(req, res, ctx, url);
       if (req.method === 'GET' && handleMailbox(res, ctx.mailbox, path, url.searchParams)) return;
       if (await handleGoogle(req, res, ctx.google, ctx.url, path, url.searchParams)) return;
       sendJson(res, 404, { message: 'no Route matched with those values' });

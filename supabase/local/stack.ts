@@ -1,10 +1,12 @@
 /**
- * The local stack in one call: Postgres 17 (platform layer, local Auth schema, migrations, seed)
- * and the Supabase-compatible endpoint (PostgREST RPC, the Auth subset, the mailbox, a local
- * Google consent page) in front of it. Used by `npm run dev`, `npm run db:reset` and the tests
- * (free ports, throw-away data).
+ * The local stack in one call: Postgres 17 (platform layer, local Auth schema, Storage schema,
+ * migrations, seed) and the Supabase-compatible endpoint (PostgREST RPC, the Auth subset, the
+ * Storage subset with its files on disk, the mailbox, a local Google consent page) in front of it.
+ * Used by `npm run dev`, `npm run db:reset` and the tests (free ports, throw-away data).
  */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { LocalGoogle } from './google';
@@ -21,6 +23,8 @@ export const DEFAULT_PG_PORT = 54322;
 export const DEFAULT_SITE_URL = 'http://127.0.0.1:8787';
 /** Where `npm run dev` keeps the database between runs (git-ignored); `npm run db:reset` empties it. */
 export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '..', '.local', 'db');
+/** Where Storage objects' bytes live beside a data folder (`npm run db:reset` empties it with the database). */
+export const storageDirFor = (dataDir: string) => join(dataDir, '..', 'storage');
 /** Set in platform.sql; the role PostgREST logs in as before switching to the JWT's role. */
 const AUTHENTICATOR = { user: 'authenticator', password: 'authenticator-local-only' };
 
@@ -29,7 +33,7 @@ export interface LocalStackOptions {
   apiPort?: number;
   /** Default 54322; 0 = a free port. */
   pgPort?: number;
-  /** Data folder kept between runs; omitted = a temporary one, removed on stop. */
+  /** Data folder kept between runs (Storage's files go beside it); omitted = temporary ones, removed on stop. */
   dataDir?: string;
   /** Load supabase/seed.sql into a new database (default true, as `supabase start` does). */
   seed?: boolean;
@@ -57,6 +61,8 @@ export interface LocalStack {
   jwtSecret: string;
   /** Superuser connection to the stack's database. */
   pg: PgConnectionInfo;
+  /** Folder holding the bytes of Storage objects. */
+  storageDir: string;
   /** Mailbox contents, newest first (also at `${url}/mailbox/messages?email=`). */
   messages(email?: string): MailMessage[];
   stopPostgres(): Promise<void>;
@@ -85,8 +91,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const port of [apiPort, pgPort]) if (port !== 0) await assertPortFree(port);
 
   const postgres = await startPostgres({ dataDir: options.dataDir, port: pgPort });
+  const storageRoot = options.dataDir ? storageDirFor(options.dataDir) : await mkdtemp(join(tmpdir(), 'kwq8-storage-'));
+  const removeStorage = () => (options.dataDir ? Promise.resolve() : rm(storageRoot, { recursive: true, force: true }));
   let pools: pg.Pool[] = [];
   try {
+    await mkdir(storageRoot, { recursive: true });
     const { created, applied } = await prepareLocalDatabase(postgres.info, { seed: options.seed ?? true });
     log(
       `Postgres 17 on 127.0.0.1:${postgres.info.port} (${created ? 'new database' : 'existing data'}, ${applied.length} migration(s) applied)`,
@@ -113,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       adminPool,
       mailbox: new Mailbox(),
       google: new LocalGoogle(),
+      storageRoot,
       log,
     };
     const server = createApiServer(ctx);
@@ -126,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
       jwtSecret: LOCAL_JWT_SECRET,
       pg: postgres.info,
+      storageDir: storageRoot,
       messages: (email) => ctx.mailbox.list(email),
       stopPostgres: () => postgres.stopServer(),
       startPostgres: () => postgres.startServer(),
@@ -136,11 +147,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
         await Promise.all(pools.map((pool) => pool.end()));
         await postgres.stop();
+        await removeStorage();
       },
     };
   } catch (error) {
     await Promise.all(pools.map((pool) => pool.end()));
     await postgres.stop();
+    await removeStorage();
     throw error;
   }
 }

@@ -193,6 +193,7 @@ const CASES: Record<string, FunctionCase> = {
     expect: registered('NOT_FOUND_002'),
   },
   project_bookings: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  check_project_deletable: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
   spend_credits: {
     args: (actor) => ({ p_action: 'chat_message', p_idempotency_key: `key-${actor}`, p_project_id: ids.project }),
     expect: registered('NOT_FOUND_002'),

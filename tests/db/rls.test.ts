@@ -353,6 +353,7 @@ describe('exposed schema hygiene', () => {
       attach_domain: user,
       claim_daily_bonus: user,
       claim_domain_registrations: service,
+      check_project_deletable: user,
       claim_outbox: service,
       claim_payment_checks: service,
       complete_domain_registration: service,

@@ -18,7 +18,7 @@ export interface TestUser {
 export function call(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; redirect?: 'follow' | 'manual' } = {},
+  options: { token?: string; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; redirect?: 'follow' | 'manual' } = {},
 ) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -36,7 +36,8 @@ export async function errorCode(response: Response): Promise<string> {
   return body.error?.code ?? `no error body (${response.status})`;
 }
 
-async function service<T>(path: string, body: unknown): Promise<T> {
+/** A POST to the local stack with the service key (Auth admin and service-only RPCs). */
+export async function service<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(`${env.SUPABASE_URL}${path}`, {
     method: 'POST',
     headers: {
@@ -100,6 +101,12 @@ export async function topUp(user: TestUser, credits: number, amountFils = credit
     p_amount_fils: amountFils,
     p_currency: 'KWD',
   });
+}
+
+/** How many versions of a Storage object's bytes the local stack holds on disk (0 once deleted through Storage's API). */
+export async function storedVersions(bucket: string, name: string): Promise<number> {
+  const response = await fetch(`${inject('stack').controlUrl}/storage/versions?${new URLSearchParams({ bucket, name })}`);
+  return Number(await response.text());
 }
 
 async function control(path: string): Promise<Response> {

@@ -62,6 +62,22 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     paid: true,
   },
   { method: 'GET', route: '/api/projects/:id/domains', path: `/api/projects/${SOME_ID}/domains`, paid: true },
+  { method: 'GET', route: '/api/projects/:id/assets', path: `/api/projects/${SOME_ID}/assets`, paid: true },
+  { method: 'POST', route: '/api/projects/:id/assets', path: `/api/projects/${SOME_ID}/assets`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/assets/upload-url',
+    path: `/api/projects/${SOME_ID}/assets/upload-url`,
+    body: { visibility: 'public', contentType: 'image/png', size: 100 },
+    paid: true,
+  },
+  { method: 'PUT', route: '/api/projects/:id/assets/:visibility/:name', path: `/api/projects/${SOME_ID}/assets/public/logo`, paid: true },
+  {
+    method: 'DELETE',
+    route: '/api/projects/:id/assets/:visibility/:name',
+    path: `/api/projects/${SOME_ID}/assets/public/logo`,
+    paid: true,
+  },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */

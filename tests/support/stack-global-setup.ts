@@ -2,12 +2,14 @@
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests) and
- * move a payment's clock back (billing re-checks and expiry).
+ * move a payment's clock back (billing re-checks and expiry), and count the bytes of a Storage
+ * object on disk.
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
  * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
  * It also starts the local fakes of UPayments, Stripe, Make, Google, Namecheap and DNS-over-HTTPS (tests/fakes) and provides their URLs and keys.
  */
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -16,6 +18,7 @@ import type { JwtAlg } from '../../supabase/local/jwt';
 import type { PgConnectionInfo } from '../../supabase/local/postgres';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack } from '../../supabase/local/stack';
+import { objectFolder } from '../../supabase/local/storage';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
 import { startFakeDoh } from '../fakes/doh';
@@ -54,6 +57,16 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     }),
   };
   const control = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://control');
+    if (req.method === 'GET' && url.pathname === '/storage/versions') {
+      // How many versions of an object's bytes are on disk: what Storage's API cannot show.
+      const folder = objectFolder(stack.storageDir, url.searchParams.get('bucket') ?? '', url.searchParams.get('name') ?? '');
+      void readdir(folder).then(
+        (files) => res.writeHead(200).end(String(files.length)),
+        () => res.writeHead(200).end('0'),
+      );
+      return;
+    }
     // `/payments/<id>/age/<seconds>`: that payment's clock moves back, as if the time had passed
     // (its re-check comes due, its checkout expires); the database's clock cannot be moved over HTTP.
     const aged = /^\/payments\/([0-9a-f-]{36})\/age\/(\d{1,7})$/.exec(req.url ?? '');

@@ -234,6 +234,7 @@ export const ar = {
   'projects.deleteConfirm': 'احذف المشروع',
   'projects.deleted': 'حذفنا «{name}».',
   'projects.showBookings': 'الحجوزات',
+  'projects.showImages': 'الشعار والصور',
 
   'bookings.heading': 'حجوزات «{name}»',
   'bookings.empty': 'لا توجد حجوزات لهذا المشروع بعد.',

@@ -228,6 +228,7 @@ export const en: Dictionary = {
   'projects.deleteConfirm': 'Delete project',
   'projects.deleted': 'Deleted “{name}”.',
   'projects.showBookings': 'Bookings',
+  'projects.showImages': 'Logo and images',
 
   'bookings.heading': 'Bookings for “{name}”',
   'bookings.empty': 'No bookings for this project yet.',

@@ -37,6 +37,11 @@ export async function renameProject(env: Bindings, user: AuthUser, projectId: st
   return toProject(await rpc<DbProject>(env, 'rename_project', { p_project_id: projectId, p_name: name }, user));
 }
 
+/** Throws what deleteProject would (NOT_FOUND_002, PROJ_004) without deleting. */
+export async function checkProjectDeletable(env: Bindings, user: AuthUser, projectId: string) {
+  await rpc<null>(env, 'check_project_deletable', { p_project_id: projectId }, user);
+}
+
 export async function deleteProject(env: Bindings, user: AuthUser, projectId: string) {
   await rpc<{ id: string }>(env, 'delete_project', { p_project_id: projectId }, user);
 }

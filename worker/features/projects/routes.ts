@@ -1,4 +1,4 @@
-/** /api/projects: the owner's sites (list, create, read, rename, delete). */
+/** /api/projects: the owner's sites (list, create, read, rename, delete with their files). */
 import { Hono } from 'hono';
 import { createProjectBody, projectIdParam, renameProjectBody } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
@@ -6,7 +6,8 @@ import type { AppEnv } from '../../env';
 import { validate } from '../../middleware/validate';
 import { rateLimit } from '../../rate-limit/middleware';
 import { createProject } from './create';
-import { deleteProject, getProject, listProjects, renameProject } from './db';
+import { getProject, listProjects, renameProject } from './db';
+import { deleteProjectAndFiles } from './delete';
 
 export const projects = new Hono<AppEnv>()
   .get('/', requireUser({ paid: true }), rateLimit('api'), async (c) => {
@@ -29,6 +30,6 @@ export const projects = new Hono<AppEnv>()
     },
   )
   .delete('/:id', requireUser({ paid: true }), rateLimit('api'), validate('param', projectIdParam), async (c) => {
-    await deleteProject(c.env, c.get('user'), c.req.valid('param').id);
+    await deleteProjectAndFiles(c.env, c.get('user'), c.req.valid('param').id);
     return c.body(null, 204);
   });

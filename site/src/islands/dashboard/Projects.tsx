@@ -6,6 +6,7 @@
 import { useId, useState, type Dispatch, type SubmitEvent, type SetStateAction } from 'react';
 import { isolate } from '../../i18n';
 import { useCalm, useI18n } from '../common';
+import ProjectAssets from '../ProjectAssets';
 import { Bookings } from './Bookings';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useApi, type Project } from './data';
@@ -159,10 +160,12 @@ function ProjectItem({
   setProjects: Dispatch<SetStateAction<Project[]>>;
   onDelete: (project: Project) => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [renaming, setRenaming] = useState(false);
   const [showBookings, setShowBookings] = useState(false);
+  const [showImages, setShowImages] = useState(false);
   const bookingsId = useId();
+  const imagesId = useId();
 
   return (
     <li className="project" data-testid="project">
@@ -203,11 +206,25 @@ function ProjectItem({
         >
           {t('projects.showBookings')}
         </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showImages}
+          aria-controls={imagesId}
+          onClick={() => setShowImages(!showImages)}
+        >
+          {t('projects.showImages')}
+        </button>
         <button type="button" className="secondary danger-text" onClick={() => onDelete(project)}>
           {t('projects.delete')}
         </button>
       </div>
       {showBookings && <Bookings project={project} id={bookingsId} />}
+      {showImages && (
+        <div id={imagesId}>
+          <ProjectAssets projectId={project.id} locale={locale} />
+        </div>
+      )}
     </li>
   );
 }
