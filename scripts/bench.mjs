@@ -57,6 +57,13 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
   let stack;
   let wrangler;
   let clients;
+  // wrangler dev runs in a process group of its own, which Ctrl-C on the bench would not reach.
+  const interrupted = async () => {
+    await wrangler?.stop();
+    await stack?.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     console.log('\n== starting the local stack');
     stack = await startStackProcess();
@@ -89,6 +96,7 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
     await wrangler?.stop();
     await clients?.end();
     await stack?.stop();
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
 }
 

@@ -30,7 +30,7 @@ export const settings = {
   quick,
   sections: only(),
   /** Fresh workerd instances per bundle for start-up CPU (median reported). */
-  startupRuns: int('BENCH_STARTUP_RUNS', 7, 3),
+  startupRuns: int('BENCH_STARTUP_RUNS', 9, 3),
   /** Requests per route through `wrangler dev`, split over rounds that rotate the routes' order. */
   httpRequests: int('BENCH_HTTP_REQUESTS', 1500, 300),
   httpRounds: int('BENCH_HTTP_ROUNDS', 3, 1),
@@ -50,8 +50,11 @@ export const settings = {
   duplicates: int('BENCH_DUPLICATES', 20),
   /** Concurrent holds on one slot (the budget's 100). */
   holds: int('BENCH_HOLDS', 100),
-  /** 0 skips Lighthouse (the page byte counts still run). */
+  /** 0 skips Lighthouse (the JavaScript byte counts still run); runs per page and comparison (median). */
   lighthouse: int('BENCH_LIGHTHOUSE', 1) !== 0,
+  lighthouseRuns: int('BENCH_LIGHTHOUSE_RUNS', 3, 1),
+  /** After this many seconds of Lighthouse, the remaining pages get one run each. */
+  lighthouseMaxSeconds: int('BENCH_LIGHTHOUSE_MAX_SECONDS', 180),
 };
 
 export type Settings = typeof settings;

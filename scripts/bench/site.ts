@@ -2,8 +2,9 @@
  * Section 7, the site's landing and pricing pages, Arabic and English, from the built site
  * (site/dist; a page not built yet is reported "missing"). Per page:
  * - JavaScript it ships: inline <script> bodies plus every .js/.mjs it references, raw bytes;
- * - Lighthouse 12 mobile performance and accessibility, and the bytes the page loaded, served by
- *   a loopback static server with gzip (scripts/bench/static-server.ts).
+ * - Lighthouse 12 mobile performance and accessibility (the run with the median performance
+ *   score of `lighthouseRuns`, the page and its ceiling taking turns), and the bytes the page
+ *   loaded, served by a loopback static server with gzip (scripts/bench/static-server.ts).
  * The comparisons are made from the same page, served beside it:
  * - ceiling: the page plus `@supabase/supabase-js` (its UMD build, 200 KB, from node_modules)
  *   loaded and a client created, as a page that uses the Supabase client in the browser does;
@@ -54,6 +55,10 @@ const unstyled = (html: string) =>
 
 const htmlCssFont = (r: LighthouseResult) => r.bytes.document + r.bytes.css + r.bytes.font;
 
+function medianRun(runs: LighthouseResult[]): LighthouseResult {
+  return [...runs].sort((a, b) => a.performance - b.performance)[Math.floor(runs.length / 2)]!;
+}
+
 export async function measureSite(settings: Settings) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('site/dist/index.html is missing: run npm run build first');
   const present = PAGES.filter((page) => existsSync(fileOf(page.path)));
@@ -70,6 +75,7 @@ export async function measureSite(settings: Settings) {
   const lighthouse = settings.lighthouse ? await startLighthouse() : undefined;
   try {
     if (lighthouse) console.log(`Lighthouse 12 (mobile) with ${lighthouse.browser}`);
+    const lighthouseStarted = performance.now();
     for (const page of PAGES) {
       const name = `${page.label} ${page.path}`;
       if (!present.includes(page)) {
@@ -91,10 +97,22 @@ export async function measureSite(settings: Settings) {
         details[page.path] = { javascriptBytes: js };
         continue;
       }
-      const kwq8 = await lighthouse.audit(`${server.url}${page.path}`);
-      const ceiling = await lighthouse.audit(`${server.url}/__bench/supabase${page.path}`);
+      const runs = { kwq8: [] as LighthouseResult[], ceiling: [] as LighthouseResult[] };
+      const overTime = performance.now() - lighthouseStarted > settings.lighthouseMaxSeconds * 1000;
+      for (let i = 0; i < (overTime ? 1 : Math.max(1, settings.lighthouseRuns)); i += 1) {
+        runs.kwq8.push(await lighthouse.audit(`${server.url}${page.path}`));
+        runs.ceiling.push(await lighthouse.audit(`${server.url}/__bench/supabase${page.path}`));
+      }
+      const [kwq8, ceiling] = [medianRun(runs.kwq8), medianRun(runs.ceiling)];
+      // Only its bytes are used, and they do not vary between runs.
       const floor = await lighthouse.audit(`${server.url}/__bench/floor${page.path}`);
-      details[page.path] = { javascriptBytes: js, kwq8, ceiling, floor };
+      details[page.path] = {
+        javascriptBytes: js,
+        kwq8,
+        ceiling,
+        floor,
+        performanceRuns: { kwq8: runs.kwq8.map((r) => r.performance), ceiling: runs.ceiling.map((r) => r.performance) },
+      };
       console.log(
         `${name}: performance ${kwq8.performance}, accessibility ${kwq8.accessibility}, ${kwq8.bytes.total} B loaded; ` +
           `with supabase-js ${ceiling.performance}/${ceiling.accessibility}, ${ceiling.bytes.total} B; unstyled ${floor.bytes.total} B`,
@@ -102,7 +120,7 @@ export async function measureSite(settings: Settings) {
       for (const category of ['performance', 'accessibility'] as const) {
         lines.push({
           section: '7',
-          metric: `Lighthouse ${category} (mobile), ${name}`,
+          metric: `Lighthouse ${category} (mobile, median run of ${runs.kwq8.length}), ${name}`,
           figure: count(kwq8[category]),
           comparison: { label: ceilingLabel, ...count(ceiling[category]) },
           budget: { text: '≥ 95', ok: kwq8[category] >= 95 },
