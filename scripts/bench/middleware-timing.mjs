@@ -1,10 +1,9 @@
-// Times the middleware-overhead apps (scripts/bench/middleware.ts) in Node (in this process) and
-// in workerd (Miniflare, each batch timed from outside because Worker timers are frozen while
-// it computes). Variants are interleaved, rotating their order every round, after warm-up
+// Times the middleware-overhead apps (scripts/bench/middleware.ts) in workerd (Miniflare, each
+// batch timed from outside because Worker timers are frozen while it computes). Variants are interleaved, rotating their order every round, after warm-up
 // rounds; the figure per variant is the median per-request time over the measured rounds.
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { createMiddlewareBench, VARIANTS } from './middleware.ts';
+import { VARIANTS } from './middleware.ts';
 
 const BATCH = 400;
 const WARMUP_ROUNDS = 3;
@@ -30,15 +29,6 @@ async function timeVariants(runBatch) {
   // What auth + rate limit + validation add (full minus context), as a share of a bare route's cost;
   // the request id and body guard every route has are reported apart, as `context`.
   return { requestsPerVariant: BATCH * ROUNDS, micros, overheadPct: ((micros.full - micros.context) / micros.bare) * 100 };
-}
-
-export async function timeInNode() {
-  const bench = await createMiddlewareBench();
-  return timeVariants(async (variant, n) => {
-    const start = performance.now();
-    await bench.run(variant, n);
-    return performance.now() - start;
-  });
 }
 
 export async function timeInWorkerd(compatibilityDate) {

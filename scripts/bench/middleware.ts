@@ -1,8 +1,8 @@
 /**
  * Middleware-overhead benchmark apps: the same JSON handler as a bare Hono route and behind the
  * product's real middleware, added one layer at a time (request context + body guard, requireUser
- * with an HS256 token, rateLimit on an in-memory KV, validate('json')). Runs unchanged in Node and
- * in workerd (scripts/bench/middleware-worker.ts); the caller does the timing.
+ * with an HS256 token, rateLimit on an in-memory KV, validate('json')). Runs inside
+ * workerd (scripts/bench/middleware-worker.ts); the caller does the timing.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { spendCreditsBody } from '../../shared/schemas';
@@ -13,7 +13,7 @@ import { validate } from '../../worker/middleware/validate';
 import { limitBodySize, requireJsonBody } from '../../worker/middleware/body-guard';
 import { requestContext } from '../../worker/middleware/request-context';
 import { rateLimit } from '../../worker/rate-limit/middleware';
-import { LOCAL_JWT_SECRET } from '../../supabase/local/keys';
+import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from '../../supabase/local/keys';
 import { accessClaims, signHs256 } from '../../tests/support/tokens';
 import { MemoryKv } from './memory-kv';
 
@@ -55,6 +55,8 @@ export async function createMiddlewareBench(): Promise<MiddlewareBench> {
   };
   const env = {
     SUPABASE_URL,
+    SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
     SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
     RATE_LIMIT_KV: new MemoryKv().asNamespace(),
     // The product's own override: room for every request of a run inside one window.

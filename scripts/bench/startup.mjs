@@ -87,14 +87,24 @@ async function measureOnce(bundleFile, compatibilityDate) {
   }
 }
 
-/** Median over `runs` fresh workerd instances. */
-export async function measureStartup(bundleFile, compatibilityDate, runs = 9) {
-  const samples = [];
-  for (let i = 0; i < runs; i += 1) samples.push(await measureOnce(bundleFile, compatibilityDate));
-  return {
-    runs,
-    cpuMs: median(samples.map((s) => s.cpuMs)),
-    cpuMsRange: [Math.min(...samples.map((s) => s.cpuMs)), Math.max(...samples.map((s) => s.cpuMs))],
-    extraWallMs: median(samples.map((s) => s.extraWallMs)),
-  };
+/**
+ * Median over `runs` fresh workerd instances per bundle; the bundles take turns, run by run, so
+ * a change in the machine's load falls on all of them alike. `bundles` maps a name to its file.
+ */
+export async function measureStartups(bundles, compatibilityDate, runs) {
+  const samples = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
+  for (let i = 0; i < runs; i += 1) {
+    for (const [name, file] of Object.entries(bundles)) samples[name].push(await measureOnce(file, compatibilityDate));
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => [
+      name,
+      {
+        runs,
+        cpuMs: median(list.map((s) => s.cpuMs)),
+        cpuMsRange: [Math.min(...list.map((s) => s.cpuMs)), Math.max(...list.map((s) => s.cpuMs))],
+        extraWallMs: median(list.map((s) => s.extraWallMs)),
+      },
+    ]),
+  );
 }
