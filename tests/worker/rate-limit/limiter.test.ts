@@ -123,7 +123,7 @@ describe('KvRateLimiter', () => {
   });
 
   it(`keeps at most ${MAX_TRACKED_KEYS} subjects in memory under a flood of 50,000, dropping the least recently used first`, async () => {
-    const kv = new MemoryKv();
+    const kv = new MemoryKv().view('isolate-1');
     let reads = 0;
     const counted = { get: (key: string) => (reads++, kv.get(key)), put: kv.put.bind(kv) } as unknown as KVNamespace;
     const limiter = new KvRateLimiter(counted, { now: windowStartClock() });
