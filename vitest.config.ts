@@ -17,6 +17,9 @@ function workerProject(
       cloudflareTest(({ inject }) => {
         const stack = inject('stack');
         const fakes = inject('fakes');
+        // Only the `worker` project's global setup starts the Make and Google fakes.
+        const make = inject('makeFake') as ReturnType<typeof inject<'makeFake'>> | undefined;
+        const google = inject('googleFake') as ReturnType<typeof inject<'googleFake'>> | undefined;
         return {
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {
@@ -35,6 +38,15 @@ function workerProject(
               STRIPE_API_BASE: fakes.stripe.apiBase,
               STRIPE_SECRET_KEY: fakes.stripe.secretKey,
               STRIPE_WEBHOOK_SECRET: fakes.stripe.webhookSecret,
+              BOOKING_FORM_SECRET: 'kwq8-test-booking-form-secret-0123456789',
+              // Outbox deliveries: the platform's Make inbox `platform` and calendar `platform-calendar`
+              // (tests give their projects inboxes and calendars of their own).
+              MAKE_WEBHOOK_URL: make ? `${make.url}/hooks/platform` : '',
+              MAKE_WEBHOOK_SECRET: make?.secret ?? '',
+              GOOGLE_SERVICE_ACCOUNT_JSON: google?.serviceAccountJson ?? '',
+              GOOGLE_TOKEN_URL: google?.tokenUrl ?? '',
+              GOOGLE_CALENDAR_API_BASE: google?.apiBase ?? '',
+              GOOGLE_CALENDAR_ID: 'platform-calendar',
             },
           },
         };

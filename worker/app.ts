@@ -1,7 +1,8 @@
 /**
  * The app factory: every middleware and route of the API, mounted under /api. The Worker entry
  * and the tests build the same app from here. Other paths never reach the Worker: wrangler.toml
- * sends only /api/* to it first and serves the built site for the rest.
+ * sends only /api/* (and the booking pages, /book/* and /en/book/*) to it first and serves the
+ * built site for the rest.
  *
  * Order: request context (id, locale, logger) → configuration check → body guard (size, JSON
  * only) → one `app.route` per feature. Webhook routes, which must read raw bodies of any content
@@ -10,6 +11,8 @@
 import { Hono } from 'hono';
 import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
+import { bookingPage } from './features/bookings/page';
+import { publicBookings } from './features/bookings/public-routes';
 import { projectBookings } from './features/bookings/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
@@ -27,9 +30,14 @@ export function createApp() {
     .route('/me', me)
     .route('/credits', credits)
     .route('/projects', projects)
-    .route('/projects', projectBookings);
+    .route('/projects', projectBookings)
+    .route('/public', publicBookings);
 
-  const app = new Hono<AppEnv>().use(requestContext, checkConfig).route('/api', api);
+  const app = new Hono<AppEnv>()
+    .use(requestContext, checkConfig)
+    .route('/api', api)
+    .route('/book', bookingPage)
+    .route('/en/book', bookingPage);
   app.notFound(onNotFound);
   app.onError(onError);
   return app;

@@ -13,12 +13,36 @@ import { AppError } from './errors/app-error';
 import type { Logger } from './log/logger';
 import { parseRateRules, type RateRules } from './rate-limit/rules';
 
+/** Variables a deployment may leave unset (the feature that reads one says what happens then). */
+type OptionalVars =
+  | 'SUPABASE_JWT_SECRET'
+  | 'RATE_LIMITS'
+  | 'BOOKING_FORM_SECRET'
+  | 'MAKE_WEBHOOK_URL'
+  | 'MAKE_WEBHOOK_SECRET'
+  | 'GOOGLE_SERVICE_ACCOUNT_JSON'
+  | 'GOOGLE_CALENDAR_ID'
+  | 'GOOGLE_TOKEN_URL'
+  | 'GOOGLE_CALENDAR_API_BASE';
+
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS'> & {
+export type Bindings = Omit<Env, OptionalVars> & {
   /** Only for projects that still sign with the legacy HS256 secret. */
   SUPABASE_JWT_SECRET?: string;
   /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
   RATE_LIMITS?: string;
+  /** Signs booking forms and visitors' booking links (32+ characters); without it the public booking routes answer SRV_004. */
+  BOOKING_FORM_SECRET?: string;
+  /** The platform's Make webhook and its `whsec_` secret; unset, events of projects without their own webhook are dropped as delivered. */
+  MAKE_WEBHOOK_URL?: string;
+  MAKE_WEBHOOK_SECRET?: string;
+  /** A Google service account's key file (JSON); unset, no calendar events are made. */
+  GOOGLE_SERVICE_ACCOUNT_JSON?: string;
+  /** The platform-wide calendar, for projects without their own. */
+  GOOGLE_CALENDAR_ID?: string;
+  /** Overrides of Google's token and Calendar API addresses (local fakes, tests). */
+  GOOGLE_TOKEN_URL?: string;
+  GOOGLE_CALENDAR_API_BASE?: string;
 };
 
 export interface Variables {

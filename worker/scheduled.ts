@@ -3,11 +3,14 @@
  * request comes. Each job runs on its own, so one failing job never stops the others.
  */
 import { expireBookingHolds } from './features/bookings/db';
+import { deliverOutbox } from './features/outbox/deliver';
 import type { Bindings } from './env';
 import { createLogger } from './log/logger';
 
 const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
   'bookings.expire_holds': expireBookingHolds,
+  // Everything the requests' own deliveries missed, and the retries whose backoff is over.
+  'outbox.deliver': (env) => deliverOutbox(env, { limit: 50 }),
 };
 
 export async function runScheduled(env: Bindings, cron: string): Promise<void> {

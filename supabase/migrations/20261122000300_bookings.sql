@@ -299,6 +299,7 @@ as $$
 declare
   v_topic text;
   v_calendar text;
+  v_payload jsonb;
 begin
   if tg_op = 'INSERT' then
     v_topic := case new.status when 'held' then 'booking.held' when 'confirmed' then 'booking.confirmed' end;
@@ -315,12 +316,14 @@ begin
     return null;
   end if;
 
+  v_payload := private.booking_event_json(new);
   insert into public.outbox (topic, payload, aggregate, project_id, created_at, available_at)
-  values (v_topic, private.booking_event_json(new), 'booking:' || new.id, new.project_id, private.clock(), private.clock());
+  values (v_topic, v_payload, 'booking:' || new.id, new.project_id, private.clock(), private.clock());
   v_calendar := case v_topic when 'booking.confirmed' then 'calendar.create' when 'booking.cancelled' then 'calendar.delete' end;
   if v_calendar is not null then
     insert into public.outbox (topic, payload, aggregate, project_id, created_at, available_at)
-    values (v_calendar, jsonb_build_object('booking_id', new.id), 'calendar:' || new.id, new.project_id, private.clock(), private.clock());
+    values (v_calendar, v_payload || jsonb_build_object('booking_id', new.id), 'calendar:' || new.id, new.project_id,
+      private.clock(), private.clock());
   end if;
   return null;
 end;

@@ -105,3 +105,10 @@ export async function controlPostgres(action: 'stop' | 'start') {
   const response = await fetch(`${inject('stack').controlUrl}/postgres/${action}`, { method: 'POST' });
   if (!response.ok) throw new Error(`postgres ${action} failed: ${await response.text()}`);
 }
+
+/** Runs arranging SQL as the database superuser (through the global setup's control endpoint); returns the rows. */
+export async function adminSql<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const response = await fetch(`${inject('stack').controlUrl}/sql`, { method: 'POST', body: JSON.stringify({ sql, params }) });
+  if (!response.ok) throw new Error(`admin SQL failed: ${await response.text()}`);
+  return (await response.json()) as T[];
+}

@@ -1,13 +1,16 @@
 /**
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
- * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests).
+ * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests) and
+ * run arranging SQL as the superuser (`POST /sql {sql, params}`, e.g. to age a hold or end an
+ * outbox backoff: workerd cannot reach Postgres itself).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do.
  * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import type { JwtAlg } from '../../supabase/local/jwt';
 import { startLocalStack } from '../../supabase/local/stack';
@@ -24,7 +27,22 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     '/postgres/stop': () => stack.stopPostgres(),
     '/postgres/start': () => stack.startPostgres(),
   };
+  const admin = new pg.Pool({ ...stack.pg, max: 2 });
+  // Idle connections die when an outage test stops Postgres; the pool reconnects on the next query.
+  admin.on('error', () => {});
   const control = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/sql') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { sql, params = [] } = JSON.parse(body) as { sql: string; params?: unknown[] };
+        admin.query(sql, params).then(
+          (result) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result.rows)),
+          (error: unknown) => res.writeHead(500).end(String(error)),
+        );
+      });
+      return;
+    }
     const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
     if (!action) return void res.writeHead(404).end();
     action().then(
@@ -53,6 +71,7 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   return async () => {
     await Promise.all([upayments.close(), stripe.close()]);
     await new Promise((resolve) => control.close(resolve));
+    await admin.end();
     await stack.stop();
   };
 }
