@@ -1,11 +1,13 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
-// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere), builds the site,
+// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the fake Make and Google
+// (scripts/dev-fakes.ts, when .dev.vars points at them), builds the site,
 // serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on
 // changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
+import { FAKE_GOOGLE_PORT, FAKE_MAKE_PORT, startDevFakes, wantedFakes } from './dev-fakes.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
 import { watchTree } from './watch-tree.ts';
 
@@ -15,29 +17,24 @@ const PORT = 8787;
 const SITE = `http://${HOST}:${PORT}`;
 const LOCAL_SUPABASE_URL = `http://127.0.0.1:${DEFAULT_API_PORT}`;
 
-/** SUPABASE_URL from .dev.vars, which is created from the example on first run. */
-function supabaseUrl() {
+/** The variables of .dev.vars (created from the example on first run), quotes removed. */
+function devVars() {
   const file = `${ROOT}.dev.vars`;
   if (!existsSync(file)) {
     copyFileSync(`${ROOT}.dev.vars.example`, file);
     console.log('أُنشئ ملف ‎.dev.vars‎ من ‎.dev.vars.example‎ · Created .dev.vars from .dev.vars.example');
   }
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((entry) => /^\s*SUPABASE_URL\s*=/.test(entry));
-  return line
-    ? line
-        .split('=')
-        .slice(1)
-        .join('=')
-        .trim()
-        .replace(/^["']|["']$/g, '')
-        .replace(/\/$/, '')
-    : LOCAL_SUPABASE_URL;
+  const vars = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)\s*=(.*)$/.exec(line);
+    if (match) vars[match[1]] = match[2].trim().replace(/^["']|["']$/g, '');
+  }
+  return vars;
 }
 
 const children = new Set();
 let stack;
+let fakes;
 let stopping = false;
 
 /** Starts a command in its own process group, so stopping it stops everything it spawned. */
@@ -76,6 +73,7 @@ async function shutdown(code) {
   const timer = setTimeout(() => running.forEach((child) => killGroup(child, 'SIGKILL')), 5000);
   await Promise.all(running.map(exited));
   clearTimeout(timer);
+  await fakes?.stop().catch((error) => console.error(`stopping the local fakes: ${error.message}`));
   await stack?.stop().catch((error) => console.error(`stopping the local stack: ${error.message}`));
   process.exit(code);
 }
@@ -113,11 +111,16 @@ function watchSite() {
   });
 }
 
-const url = supabaseUrl();
+const vars = devVars();
+const url = (vars.SUPABASE_URL ?? LOCAL_SUPABASE_URL).replace(/\/$/, '');
 const useLocalStack = url === LOCAL_SUPABASE_URL;
-await requireFreePorts(
-  useLocalStack ? { [PORT]: PORTS.worker, [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : { [PORT]: PORTS.worker },
-);
+const wanted = wantedFakes(vars);
+await requireFreePorts({
+  [PORT]: PORTS.worker,
+  ...(useLocalStack ? { [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres } : {}),
+  ...(wanted.make ? { [FAKE_MAKE_PORT]: PORTS.make } : {}),
+  ...(wanted.google ? { [FAKE_GOOGLE_PORT]: PORTS.google } : {}),
+});
 
 if (useLocalStack) {
   try {
@@ -130,6 +133,13 @@ if (useLocalStack) {
   console.log(
     `SUPABASE_URL في ‎.dev.vars‎ يشير إلى ${url}: لن يُشغَّل Supabase المحلي · .dev.vars points SUPABASE_URL at ${url}: not starting the local stack`,
   );
+}
+
+try {
+  fakes = await startDevFakes(vars, { googleKeyFile: `${ROOT}.local/google-fake-key.pem` });
+} catch (error) {
+  console.error(`تعذّر تشغيل الخدمات الوهمية · Could not start the local fakes: ${error.message}`);
+  await shutdown(1);
 }
 
 if ((await build()) !== 0 && !stopping) await shutdown(1);
@@ -147,10 +157,25 @@ async function workerAnswers() {
 }
 
 if (!stopping) {
-  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)]);
+  // --test-scheduled serves /__scheduled, which runs the cron handler (wrangler dev never fires
+  // Cron Triggers itself, and its /cdn-cgi/handler/scheduled fails when the Worker has assets).
+  const wrangler = start('npx', [
+    'wrangler',
+    'dev',
+    '--ip',
+    HOST,
+    '--port',
+    String(PORT),
+    '--test-scheduled',
+    ...(fakes?.wranglerArgs ?? []),
+  ]);
   wrangler.on('exit', (code) => shutdown(code ?? 0));
   watchSite();
   await workerAnswers();
+  // Every minute, as the production Cron Trigger does: expire holds, deliver the outbox.
+  const cron = () =>
+    fetch(`${SITE}/__scheduled?cron=${encodeURIComponent('* * * * *')}`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
+  setInterval(cron, 60_000).unref();
 }
 if (!stopping) {
   console.log(
@@ -161,6 +186,8 @@ if (!stopping) {
         ? `Supabase المحلي · local Supabase: ${LOCAL_SUPABASE_URL}   Postgres: postgresql://postgres:postgres@127.0.0.1:${DEFAULT_PG_PORT}/postgres`
         : '',
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
+      ...(fakes?.lines ?? []),
+      `صفحة الحجز التجريبية · Demo booking page: ${SITE}/book/demo-studio/`,
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
       'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',

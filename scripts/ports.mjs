@@ -27,4 +27,6 @@ export const PORTS = {
   api: { ar: 'واجهة Supabase المحلية', en: 'local Supabase API' },
   postgres: { ar: 'قاعدة البيانات Postgres', en: 'Postgres' },
   worker: { ar: 'الموقع والواجهة البرمجية', en: 'the site and API (wrangler dev)' },
+  make: { ar: 'Make الوهمي المحلي', en: 'the local fake Make' },
+  google: { ar: 'Google الوهمي المحلي', en: 'the local fake Google' },
 };
