@@ -1,8 +1,9 @@
 /**
- * Global setup for the end-to-end tests: a local stack of their own on free ports, the real Worker
- * under `wrangler dev` (API + built site) pointed at it, and Chromium (see ./browser.ts for which)
- * behind a Playwright browser server the test files connect to. The teardown stops all three and
- * leaves no process.
+ * Global setup for the end-to-end tests: a local stack of their own on free ports (seeded, so the
+ * demo project's booking page works), the fake UPayments and Make (tests/fakes), the real Worker
+ * under `wrangler dev` (API + built site, `/__scheduled` runs its cron) pointed at them, and
+ * Chromium (see ./browser.ts for which) behind a Playwright browser server the test files connect
+ * to. The teardown stops all of it and leaves no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { startFakeMake } from '../fakes/make';
+import { startFakeUpayments } from '../fakes/upayments';
 import { chooseBrowser } from './browser';
 
 export interface E2eInfo {
@@ -23,6 +26,11 @@ export interface E2eInfo {
   supabaseUrl: string;
   /** Playwright browser server; connect with chromium.connect(). */
   wsEndpoint: string;
+  /** The service key, for arranging what a provider's verified webhook would do. */
+  serviceRoleKey: string;
+  /** The fake UPayments (payment page, `/__control/*`) and the fake Make (inbox `kwq8`: `/events?inbox=kwq8`). */
+  upaymentsUrl: string;
+  makeUrl: string;
 }
 
 declare module 'vitest' {
@@ -82,24 +90,46 @@ export default async function setup(project: TestProject) {
   let stack: LocalStack | undefined;
   let wrangler: ChildProcess | undefined;
   let browser: BrowserServer | undefined;
+  let upayments: Awaited<ReturnType<typeof startFakeUpayments>> | undefined;
+  let make: Awaited<ReturnType<typeof startFakeMake>> | undefined;
   const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
 
   const teardown = async () => {
     await browser?.close();
     if (wrangler) await stopGroup(wrangler);
+    await Promise.all([upayments?.close(), make?.close()]);
     await stack?.stop();
     await rm(persistDir, { recursive: true, force: true });
   };
 
   try {
-    stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, siteUrl });
+    stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: true, siteUrl });
+    upayments = await startFakeUpayments({ port: 0 });
+    make = await startFakeMake();
     const vars = {
       SUPABASE_URL: stack.url,
       SUPABASE_ANON_KEY: stack.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
       SUPABASE_JWT_SECRET: stack.jwtSecret,
+      UPAYMENTS_API_BASE: upayments.apiBase,
+      UPAYMENTS_API_KEY: upayments.apiKey,
+      BOOKING_FORM_SECRET: 'kwq8-e2e-booking-form-secret-0123456789',
+      MAKE_WEBHOOK_URL: make.webhookUrl('kwq8'),
+      MAKE_WEBHOOK_SECRET: make.secret,
+      // No calendar in the browser tests (a developer's .dev.vars must not add one).
+      GOOGLE_SERVICE_ACCOUNT_JSON: '',
     };
-    const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
+    const args = [
+      'wrangler',
+      'dev',
+      '--ip',
+      HOST,
+      '--port',
+      String(workerPort),
+      '--inspector-port',
+      String(inspectorPort),
+      '--test-scheduled',
+    ];
     args.push('--persist-to', persistDir, '--show-interactive-dev-session=false');
     for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
     wrangler = spawn('npx', args, {
@@ -127,6 +157,13 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
-  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint() });
+  project.provide('e2e', {
+    siteUrl,
+    supabaseUrl: stack.url,
+    wsEndpoint: browser.wsEndpoint(),
+    serviceRoleKey: stack.serviceRoleKey,
+    upaymentsUrl: upayments!.url,
+    makeUrl: make!.url,
+  });
   return teardown;
 }

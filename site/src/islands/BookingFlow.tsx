@@ -295,7 +295,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                 {!availability ? (
                   <p role="status">{t.loading}</p>
                 ) : availability.slots.length === 0 ? (
-                  <p>{t.noSlots}</p>
+                  <p className="no-slots">{t.noSlots}</p>
                 ) : (
                   <div className="choices times">
                     {availability.slots.map((entry) => (
