@@ -3,7 +3,8 @@
  * project's booking page data, a service's free slots for a day (with a signed form token), a
  * hold with its checkout (class `booking`, Idempotency-Key, honeypot and form token), and the
  * confirmation page's view of one booking through its signed link. Contact details go in, never
- * out.
+ * out. A hold answers `checkoutUrl`, the provider's page (or the confirmation page when a
+ * replayed hold has nothing left to pay).
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
@@ -59,18 +60,21 @@ export const publicBookings = new Hono<AppEnv>()
         requestKey: c.get('idempotencyKey'),
       });
       const { booking, payment } = hold;
-      if (!payment.checkout_url && payment.status !== 'pending') throw new AppError('BOOK_002');
       const locale = body.locale ?? c.get('locale');
       const origin = new URL(c.req.url).origin;
       const linkToken = await bookingLinkToken(c.env, booking.id);
-      let checkoutUrl: string;
-      try {
-        checkoutUrl = await startBookingCheckout(c.env, { payment, booking, locale, origin, linkToken, customerEmail: body.email });
-      } catch (error) {
-        // No payment page means no payment: the slot goes back at once.
-        await cancelUnsentCheckout(c.env, payment);
-        deliverAfterResponse(c.executionCtx, c.env, log);
-        throw new AppError('SRV_003', { cause: error });
+      const confirmation = confirmationUrl({ origin, locale, booking, linkToken });
+      // A replay after the payment settled has nothing left to pay: the visitor goes to the confirmation page.
+      let checkoutUrl = confirmation;
+      if (payment.status === 'pending') {
+        try {
+          checkoutUrl = await startBookingCheckout(c.env, { payment, booking, locale, origin, linkToken, customerEmail: body.email });
+        } catch (error) {
+          // No payment page means no payment: the slot goes back at once.
+          await cancelUnsentCheckout(c.env, payment);
+          deliverAfterResponse(c.executionCtx, c.env, log);
+          throw new AppError('SRV_003', { cause: error });
+        }
       }
       deliverAfterResponse(c.executionCtx, c.env, log);
       log.info('booking.held', { bookingId: booking.id, paymentId: payment.id, provider: payment.provider, replayed: hold.replayed });
@@ -88,7 +92,7 @@ export const publicBookings = new Hono<AppEnv>()
             expiresAt: payment.expires_at,
           },
           checkoutUrl,
-          confirmationUrl: confirmationUrl({ origin, locale, booking, linkToken }),
+          confirmationUrl: confirmation,
           token: linkToken,
         },
         hold.replayed ? 200 : 201,

@@ -126,7 +126,7 @@ describe('holding a slot', () => {
     expect(new Set(codes)).toEqual(new Set(['BOOK_001']));
   });
 
-  it('a repeated Idempotency-Key answers the first hold (Idempotent-Replayed) with the same checkout', async () => {
+  it('a repeated Idempotency-Key answers the first hold (Idempotent-Replayed) with the same checkout, then the confirmation once paid', async () => {
     const s = await studio();
     const { slots, formToken } = await availability(s.slug, s.serviceId, dayFromNow(2));
     const key = `hold-${crypto.randomUUID()}`;
@@ -136,6 +136,10 @@ describe('holding a slot', () => {
     expect(second.headers.get('Idempotent-Replayed')).toBe('true');
     const [a, b] = (await Promise.all([first.json(), second.json()])) as HoldAnswer[];
     expect(b).toMatchObject({ booking: { id: a!.booking.id }, payment: { id: a!.payment.id }, checkoutUrl: a!.checkoutUrl });
+    // Once paid, a replay has nothing left to pay: it sends the visitor to the confirmation page.
+    await settlePayment(a!.payment.id, 'succeeded');
+    const paid = (await (await holdRequest(s, slots[0]!.startsAt, formToken, {}, { key })).json()) as HoldAnswer;
+    expect(paid).toMatchObject({ booking: { status: 'confirmed' }, payment: { status: 'succeeded' }, checkoutUrl: a!.confirmationUrl });
   });
 
   it('refuses without a form token for this service (BOOK_003), with the honeypot filled (REQ_004), or without an Idempotency-Key (REQ_005); nothing is held', async () => {
