@@ -21,6 +21,9 @@ function workerProject(
         // Only the `worker` project's setup starts the Namecheap and DNS-over-HTTPS fakes.
         const namecheap: ProvidedContext['namecheapFake'] | undefined = inject('namecheapFake');
         const doh: ProvidedContext['dohFake'] | undefined = inject('dohFake');
+        // Only the `worker` project's global setup starts the Make and Google fakes.
+        const make = inject('makeFake') as ReturnType<typeof inject<'makeFake'>> | undefined;
+        const google = inject('googleFake') as ReturnType<typeof inject<'googleFake'>> | undefined;
         return {
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {
@@ -52,6 +55,15 @@ function workerProject(
               DOMAIN_FILS_PER_USD: '310',
               DOMAIN_PRICE_MARGIN_PERCENT: '20',
               SITES_CNAME_TARGET: 'sites.kwq8.com',
+              BOOKING_FORM_SECRET: 'kwq8-test-booking-form-secret-0123456789',
+              // Outbox deliveries: the platform's Make inbox `platform` and calendar `platform-calendar`
+              // (tests give their projects inboxes and calendars of their own).
+              MAKE_WEBHOOK_URL: make ? `${make.url}/hooks/platform` : '',
+              MAKE_WEBHOOK_SECRET: make?.secret ?? '',
+              GOOGLE_SERVICE_ACCOUNT_JSON: google?.serviceAccountJson ?? '',
+              GOOGLE_TOKEN_URL: google?.tokenUrl ?? '',
+              GOOGLE_CALENDAR_API_BASE: google?.apiBase ?? '',
+              GOOGLE_CALENDAR_ID: 'platform-calendar',
             },
           },
         };

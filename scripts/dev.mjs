@@ -1,9 +1,9 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
 // Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the local fakes of the
-// third parties (UPayments, Stripe, Namecheap, DNS-over-HTTPS; each only while .dev.vars points at it),
-// builds the site, serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, fires
-// its Cron Trigger every minute, rebuilds the site on changes under site/src, and on Ctrl-C or SIGTERM
-// stops every process it started.
+// third parties (UPayments, Stripe, Namecheap, DNS-over-HTTPS here; Make and Google through
+// scripts/dev-fakes.ts; each only while .dev.vars points at it), builds the site, serves the Worker
+// (API + site) with `wrangler dev` on http://127.0.0.1:8787, fires its Cron Trigger every minute,
+// rebuilds the site on changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { FAKE_DOH_PORT, startFakeDoh } from '../tests/fakes/doh.ts';
 import { FAKE_NAMECHEAP_PORT, startFakeNamecheap } from '../tests/fakes/namecheap.ts';
 import { FAKE_STRIPE_PORT, startFakeStripe } from '../tests/fakes/stripe.ts';
 import { FAKE_UPAYMENTS_PORT, startFakeUpayments } from '../tests/fakes/upayments.ts';
+import { FAKE_GOOGLE_PORT, FAKE_MAKE_PORT, startDevFakes, wantedFakes } from './dev-fakes.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
 import { watchTree } from './watch-tree.ts';
 
@@ -50,6 +51,8 @@ const children = new Set();
 let stack;
 /** The fake payment providers started here (tests/fakes), closed on the way out. */
 const fakes = [];
+/** The fake Make and Google (scripts/dev-fakes.ts). */
+let devFakes;
 let stopping = false;
 
 /** Starts a command in its own process group, so stopping it stops everything it spawned. */
@@ -89,6 +92,7 @@ async function shutdown(code) {
   await Promise.all(running.map(exited));
   clearTimeout(timer);
   await Promise.all(fakes.map((fake) => fake.close()));
+  await devFakes?.stop().catch((error) => console.error(`stopping the local fakes: ${error.message}`));
   await stack?.stop().catch((error) => console.error(`stopping the local stack: ${error.message}`));
   process.exit(code);
 }
@@ -134,6 +138,7 @@ const fakeUpayments = pointsAt(vars.UPAYMENTS_API_BASE, FAKE_UPAYMENTS_PORT);
 const fakeStripe = pointsAt(vars.STRIPE_API_BASE, FAKE_STRIPE_PORT);
 const fakeNamecheap = pointsAt(vars.NAMECHEAP_RELAY_URL || vars.NAMECHEAP_API_URL, FAKE_NAMECHEAP_PORT);
 const fakeDoh = pointsAt(vars.DOH_URL, FAKE_DOH_PORT);
+const wanted = wantedFakes(vars);
 await requireFreePorts({
   [PORT]: PORTS.worker,
   ...(useLocalStack && { [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres }),
@@ -141,6 +146,8 @@ await requireFreePorts({
   ...(fakeStripe && { [FAKE_STRIPE_PORT]: PORTS.stripe }),
   ...(fakeNamecheap && { [FAKE_NAMECHEAP_PORT]: PORTS.namecheap }),
   ...(fakeDoh && { [FAKE_DOH_PORT]: PORTS.doh }),
+  ...(wanted.make && { [FAKE_MAKE_PORT]: PORTS.make }),
+  ...(wanted.google && { [FAKE_GOOGLE_PORT]: PORTS.google }),
 });
 for (const name of ['UPAYMENTS_API_BASE', 'STRIPE_SECRET_KEY']) {
   if (!vars[name]) {
@@ -171,6 +178,13 @@ if (useLocalStack) {
   );
 }
 
+try {
+  devFakes = await startDevFakes(vars, { googleKeyFile: `${ROOT}.local/google-fake-key.pem` });
+} catch (error) {
+  console.error(`تعذّر تشغيل الخدمات الوهمية · Could not start the local fakes: ${error.message}`);
+  await shutdown(1);
+}
+
 if ((await build()) !== 0 && !stopping) await shutdown(1);
 /** Resolves once the Worker answers HTTP at all (any status), so the URL printed next works. */
 async function workerAnswers() {
@@ -186,12 +200,25 @@ async function workerAnswers() {
 }
 
 if (!stopping) {
-  // --test-scheduled exposes /__scheduled; wrangler dev never fires Cron Triggers itself.
-  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT), '--test-scheduled']);
+  // --test-scheduled serves /__scheduled, which runs the cron handler (wrangler dev never fires
+  // Cron Triggers itself, and its /cdn-cgi/handler/scheduled fails when the Worker has assets).
+  const wrangler = start('npx', [
+    'wrangler',
+    'dev',
+    '--ip',
+    HOST,
+    '--port',
+    String(PORT),
+    '--test-scheduled',
+    ...(devFakes?.wranglerArgs ?? []),
+  ]);
   wrangler.on('exit', (code) => shutdown(code ?? 0));
   watchSite();
   await workerAnswers();
-  setInterval(() => fetch(`${SITE}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000).unref();
+  // Every minute, as the production Cron Trigger does: expire holds, deliver the outbox.
+  const cron = () =>
+    fetch(`${SITE}/__scheduled?cron=${encodeURIComponent('* * * * *')}`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
+  setInterval(cron, 60_000).unref();
 }
 if (!stopping) {
   console.log(
@@ -205,6 +232,8 @@ if (!stopping) {
       fakeUpayments ? `UPayments المحلي · local UPayments: http://${HOST}:${FAKE_UPAYMENTS_PORT}` : '',
       fakeStripe ? `Stripe المحلي · local Stripe: http://${HOST}:${FAKE_STRIPE_PORT}` : '',
       fakeNamecheap ? `Namecheap المحلي · local Namecheap: http://${HOST}:${FAKE_NAMECHEAP_PORT}` : '',
+      ...(devFakes?.lines ?? []),
+      `صفحة الحجز التجريبية · Demo booking page: ${SITE}/book/demo-studio/`,
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
       'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',

@@ -31,4 +31,6 @@ export const PORTS = {
   namecheap: { ar: 'Namecheap المحلي', en: 'the local fake Namecheap' },
   doh: { ar: 'خادم DNS المحلي', en: 'the local fake DNS-over-HTTPS resolver' },
   stripe: { ar: 'Stripe المحلي', en: 'the local fake Stripe' },
+  make: { ar: 'Make الوهمي المحلي', en: 'the local fake Make' },
+  google: { ar: 'Google الوهمي المحلي', en: 'the local fake Google' },
 };

@@ -73,6 +73,12 @@ export const ERROR_CATALOGUE = {
   },
   BOOK_001: { status: 409, ar: 'هذا الموعد لم يعد متاحاً', en: 'This time slot is no longer available.' },
   BOOK_002: { status: 410, ar: 'انتهت مهلة حجز الموعد', en: 'The hold on this time slot has expired.' },
+  BOOK_003: {
+    status: 403,
+    ar: 'انتهت صلاحية نموذج الحجز، حدّث الصفحة وحاول مرة أخرى',
+    en: 'This booking form has expired. Reload the page and try again.',
+  },
+  BOOK_004: { status: 403, ar: 'وصلت إلى الحد الأقصى لعدد الخدمات', en: 'You have reached the maximum number of services.' },
 
   // Billing.
   PAY_002: { status: 410, ar: 'انتهت مهلة عملية الدفع، ابدأ من جديد', en: 'This checkout has expired. Please start a new one.' },

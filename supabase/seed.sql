@@ -1,5 +1,6 @@
 -- Local demo data, loaded after the migrations (`supabase db reset`, `npm run dev`): a demo owner
--- on the Premium plan with credits, one project and two bookings. Price lists come from the
+-- on the Premium plan with credits, one project with two services, opening hours and two
+-- bookings, so its booking page (/book/demo-studio/) works on the first run. Price lists come from the
 -- migrations. Sign in as demo@kwq8.local / demo-password-1234.
 
 /**
@@ -52,9 +53,19 @@ select private.post_credits('d0d0d0d0-0000-4000-8000-000000000001', 'topup', 0, 
 insert into public.projects (id, owner_id, name, slug)
 values ('d0d0d0d0-0000-4000-8000-0000000000a1', 'd0d0d0d0-0000-4000-8000-000000000001', 'استوديو التجربة', 'demo-studio');
 
+-- Two services; Sunday to Thursday 09:00-17:00 and Saturday 10:00-14:00 (Asia/Kuwait), Friday closed.
+insert into public.services (id, project_id, name_ar, name_en, duration_minutes, price_fils, buffer_minutes) values
+  ('d0d0d0d0-0000-4000-8000-0000000000b1', 'd0d0d0d0-0000-4000-8000-0000000000a1', 'جلسة تصوير', 'Photo session', 60, 15000, 15),
+  ('d0d0d0d0-0000-4000-8000-0000000000b2', 'd0d0d0d0-0000-4000-8000-0000000000a1', 'استشارة قصيرة', 'Short consultation', 30, 5000, 0);
+
+insert into public.opening_hours (project_id, weekday, opens_at, closes_at)
+select 'd0d0d0d0-0000-4000-8000-0000000000a1', weekday, '09:00', '17:00' from generate_series(0, 4) weekday;
+insert into public.opening_hours (project_id, weekday, opens_at, closes_at)
+values ('d0d0d0d0-0000-4000-8000-0000000000a1', 6, '10:00', '14:00');
+
 -- Tomorrow at 10:00 and 11:00 Kuwait time: one confirmed session, one held while its visitor pays.
-insert into public.bookings (project_id, slot, status, hold_expires_at, confirmed_at, client_name, client_email, client_phone)
-select 'd0d0d0d0-0000-4000-8000-0000000000a1',
+insert into public.bookings (project_id, service_id, slot, status, hold_expires_at, confirmed_at, client_name, client_email, client_phone)
+select 'd0d0d0d0-0000-4000-8000-0000000000a1', 'd0d0d0d0-0000-4000-8000-0000000000b1',
   tstzrange(day + make_interval(hours => 10 + n), day + make_interval(hours => 11 + n)),
   case n when 0 then 'confirmed' else 'held' end,
   now() + interval '15 minutes',

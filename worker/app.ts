@@ -1,7 +1,8 @@
 /**
  * The app factory: every middleware and route of the API, mounted under /api. The Worker entry
  * and the tests build the same app from here. Other paths never reach the Worker: wrangler.toml
- * sends only /api/* to it first and serves the built site for the rest.
+ * sends only /api/* (and the booking pages, /book/* and /en/book/*) to it first and serves the
+ * built site for the rest.
  *
  * Order: request context (id, locale, logger) → configuration check → body guard (size, JSON
  * only) → one `app.route` per feature. Routes that read bodies of other types and sizes (webhooks'
@@ -12,6 +13,8 @@ import { checkConfig, type AppEnv } from './env';
 import { onError, onNotFound } from './errors/handler';
 import { billing, webhooks } from './features/billing/routes';
 import { projectAssets } from './features/assets/routes';
+import { bookingPage } from './features/bookings/page';
+import { publicBookings } from './features/bookings/public-routes';
 import { projectBookings } from './features/bookings/routes';
 import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
@@ -38,9 +41,14 @@ export function createApp() {
     .route('/projects', projects)
     .route('/projects', projectBookings)
     .route('/domains', domains)
-    .route('/projects', projectDomains);
+    .route('/projects', projectDomains)
+    .route('/public', publicBookings);
 
-  const app = new Hono<AppEnv>().use(requestContext, checkConfig).route('/api', api);
+  const app = new Hono<AppEnv>()
+    .use(requestContext, checkConfig)
+    .route('/api', api)
+    .route('/book', bookingPage)
+    .route('/en/book', bookingPage);
   app.notFound(onNotFound);
   app.onError(onError);
   return app;

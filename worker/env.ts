@@ -17,14 +17,39 @@ import { parseRateRules, type RateRules } from './rate-limit/rules';
 /** Domain settings a deployment may leave unset: without the Namecheap ones, domains answer DOM_002 (worker/features/domains/settings.ts). */
 type DomainVariable = Extract<keyof Env, `NAMECHEAP_${string}` | `DOMAIN_${string}` | 'DOH_URL' | 'SITES_CNAME_TARGET'>;
 
+/** Variables a deployment may leave unset (the feature that reads one says what happens then). */
+type OptionalVars =
+  | 'SUPABASE_JWT_SECRET'
+  | 'RATE_LIMITS'
+  | 'GOOGLE_SIGN_IN_ENABLED'
+  | 'BOOKING_FORM_SECRET'
+  | 'MAKE_WEBHOOK_URL'
+  | 'MAKE_WEBHOOK_SECRET'
+  | 'GOOGLE_SERVICE_ACCOUNT_JSON'
+  | 'GOOGLE_CALENDAR_ID'
+  | 'GOOGLE_TOKEN_URL'
+  | 'GOOGLE_CALENDAR_API_BASE';
+
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | 'GOOGLE_SIGN_IN_ENABLED' | PaymentVariable | DomainVariable> & {
+export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable> & {
   /** Only for projects that still sign with the legacy HS256 secret. */
   SUPABASE_JWT_SECRET?: string;
   /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
   RATE_LIMITS?: string;
   /** "true" when the Supabase project has Google enabled: the sign-in page then offers it. */
   GOOGLE_SIGN_IN_ENABLED?: string;
+  /** Signs booking forms and visitors' booking links (32+ characters); without it the public booking routes answer SRV_004. */
+  BOOKING_FORM_SECRET?: string;
+  /** The platform's Make webhook and its `whsec_` secret; unset, events of projects without their own webhook are dropped as delivered. */
+  MAKE_WEBHOOK_URL?: string;
+  MAKE_WEBHOOK_SECRET?: string;
+  /** A Google service account's key file (JSON); unset, no calendar events are made. */
+  GOOGLE_SERVICE_ACCOUNT_JSON?: string;
+  /** The platform-wide calendar, for projects without their own. */
+  GOOGLE_CALENDAR_ID?: string;
+  /** Overrides of Google's token and Calendar API addresses (local fakes, tests). */
+  GOOGLE_TOKEN_URL?: string;
+  GOOGLE_CALENDAR_API_BASE?: string;
 } & Partial<Pick<Env, PaymentVariable | DomainVariable>>;
 
 /** A deployment may offer one payment provider only; billing answers PAY_004 for one left unset. */

@@ -19,8 +19,13 @@ async function project() {
 const hold = (projectId: string, at = T0, slot: [string, string] = SLOT, name = 'Client') =>
   asService(db, `public.create_booking_hold($1, $2, $3, $4, 'c@example.test', '+965 5000 0000')`, [projectId, slot[0], slot[1], name], at);
 
+/** The booking's confirmation events (holds and releases write events of their own: tests/db/bookings-outbox.test.ts). */
 const outboxFor = async (bookingId: string) =>
-  (await db.admin.query(`select topic, payload from public.outbox where payload ->> 'id' = $1`, [bookingId])).rows;
+  (
+    await db.admin.query(`select topic, payload from public.outbox where payload ->> 'id' = $1 and topic = 'booking.confirmed'`, [
+      bookingId,
+    ])
+  ).rows;
 
 describe('holds', () => {
   it('a second overlapping hold is refused (BOOK_001); a touching slot and another project are fine', async () => {

@@ -18,7 +18,7 @@ type Outcome = string;
 let stack: LocalStack;
 let admin: pg.Pool;
 const tokens = {} as Record<'anonymous' | 'stranger' | 'owner', string>;
-const ids = {} as { owner: string; stranger: string; project: string };
+const ids = {} as { owner: string; stranger: string; project: string; service: string };
 
 interface Answer {
   status: number;
@@ -81,6 +81,16 @@ const applied = (ref: string, amountFils: number) => ({
   p_amount_fils: amountFils,
   p_currency: 'KWD',
 });
+
+/** Open around the clock, so any hour in the booking window is a slot of a 60-minute service. */
+const ALL_WEEK = Array.from({ length: 7 }, (_, weekday) => ({ weekday, opens: '00:00', closes: '24:00' }));
+
+let publicSlot = 0;
+/** A whole hour two days from now that no other call of this file holds. */
+function freePublicSlot(): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, ++publicSlot)).toISOString();
+}
 
 let slotDay = 0;
 /** A one-hour slot on a day no other call of this file uses. */
@@ -154,6 +164,14 @@ beforeAll(async () => {
   );
   await service('apply_payment', applied(await pay('credits', { p_user_id: owner.id, p_credits: 50 }, 5000), 5000));
   ids.project = (await rpc('create_project', { p_name: 'Owner site', p_slug: 'owner-site' }, 'owner')).body.id;
+  await rpc('set_opening_hours', { p_project_id: ids.project, p_hours: ALL_WEEK }, 'owner');
+  ids.service = (
+    await rpc(
+      'save_service',
+      { p_project_id: ids.project, p_name_ar: 'جلسة', p_name_en: 'Session', p_duration_minutes: 60, p_price_fils: 5000 },
+      'owner',
+    )
+  ).body.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -290,6 +308,51 @@ const CASES: Record<string, FunctionCase> = {
       );
       return { p_domain_id: domain.body.id, p_token: domain.body.verification_token };
     },
+    expect: serviceOnly,
+  },
+  public_booking_page: {
+    args: () => ({ p_slug: 'owner-site' }),
+    expect: { anon: 'ok', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'ok' },
+  },
+  booking_availability: {
+    args: () => ({ p_slug: 'owner-site', p_service_id: ids.service, p_date: freePublicSlot().slice(0, 10) }),
+    expect: { anon: 'ok', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'ok' },
+  },
+  booking_setup: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  save_service: {
+    args: (actor) => ({
+      p_project_id: ids.project,
+      p_name_ar: 'جلسة',
+      p_name_en: `By ${actor}`,
+      p_duration_minutes: 30,
+      p_price_fils: 1000,
+    }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  set_opening_hours: { args: () => ({ p_project_id: ids.project, p_hours: ALL_WEEK }), expect: registered('NOT_FOUND_002') },
+  set_closed_dates: { args: () => ({ p_project_id: ids.project, p_days: [] }), expect: registered('NOT_FOUND_002') },
+  set_booking_settings: {
+    args: () => ({ p_project_id: ids.project, p_time_zone: 'Asia/Kuwait', p_hold_minutes: 15 }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  cancel_booking: {
+    args: async () => ({ p_project_id: ids.project, p_booking_id: await freshHold() }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  // Writes a visitor's personal data: only the Worker (rate limit, honeypot, signed form) may.
+  create_public_booking_hold: {
+    args: () => ({
+      p_slug: 'owner-site',
+      p_service_id: ids.service,
+      p_starts_at: freePublicSlot(),
+      p_client_name: 'Visitor',
+      p_client_phone: '99990000',
+    }),
+    expect: serviceOnly,
+  },
+  public_booking: { args: async () => ({ p_booking_id: await freshHold() }), expect: serviceOnly },
+  set_booking_calendar_event: {
+    args: async () => ({ p_booking_id: await freshHold(), p_calendar_id: 'studio@example.test', p_event_id: 'evt1' }),
     expect: serviceOnly,
   },
   claim_outbox: { args: () => ({}), expect: serviceOnly },

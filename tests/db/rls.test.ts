@@ -25,6 +25,7 @@ interface Fixture {
   booking: string;
   payment: string;
   domain: string;
+  service: string;
 }
 
 let f: Fixture;
@@ -47,7 +48,17 @@ beforeAll(async () => {
   );
   await db.admin.query(`insert into public.outbox (topic, payload) values ('test.event', '{}')`);
   await db.admin.query(`insert into public.error_log (code, detail) values ('SRV_001', 'rls fixture')`);
-  f = { owner, stranger, project, booking, payment, domain: rows[0].id };
+  const service = (
+    await db.admin.query(
+      `insert into public.services (project_id, name_ar, name_en, duration_minutes, price_fils) values ($1, 'جلسة', 'Session', 60, 5000) returning id`,
+      [project],
+    )
+  ).rows[0].id;
+  await db.admin.query(`insert into public.opening_hours (project_id, weekday, opens_at, closes_at) values ($1, 0, '09:00', '17:00')`, [
+    project,
+  ]);
+  await db.admin.query(`insert into public.closed_dates (project_id, day) values ($1, '2027-02-25')`, [project]);
+  f = { owner, stranger, project, booking, payment, domain: rows[0].id, service };
 });
 
 /** Each table: the four statements against the owner's row, and the expected outcome per actor. */
@@ -191,6 +202,43 @@ const matrix: Record<string, TableCase> = {
        values ($1, 'credits', 'stripe', 'rls-new', 1000, 'KWD', 10) returning 1`,
         [x.owner],
       ],
+    ),
+    expect: serviceWrites,
+  },
+  services: {
+    sql: byKey(
+      'services',
+      'id',
+      (x) => x.service,
+      'price_fils',
+      (x) => [
+        `insert into public.services (project_id, name_ar, name_en, duration_minutes, price_fils) values ($1, 'أ', 'A', 30, 1000) returning 1`,
+        [x.project],
+      ],
+    ),
+    // Written only through save_service, which holds the owner check and the quota.
+    expect: serviceWrites,
+  },
+  opening_hours: {
+    sql: byKey(
+      'opening_hours',
+      'project_id',
+      (x) => x.project,
+      'closes_at',
+      (x) => [
+        `insert into public.opening_hours (project_id, weekday, opens_at, closes_at) values ($1, 1, '09:00', '12:00') returning 1`,
+        [x.project],
+      ],
+    ),
+    expect: serviceWrites,
+  },
+  closed_dates: {
+    sql: byKey(
+      'closed_dates',
+      'project_id',
+      (x) => x.project,
+      'day',
+      (x) => [`insert into public.closed_dates (project_id, day) values ($1, '2027-03-01') returning 1`, [x.project]],
     ),
     expect: serviceWrites,
   },
@@ -351,6 +399,9 @@ describe('exposed schema hygiene', () => {
     expect(Object.fromEntries(rows.map((r) => [r.name, r.roles]))).toEqual({
       apply_payment: service,
       attach_domain: user,
+      booking_availability: ['anon', 'authenticated', 'service_role'],
+      booking_setup: user,
+      cancel_booking: user,
       claim_daily_bonus: user,
       claim_domain_registrations: service,
       check_project_deletable: user,
@@ -362,6 +413,7 @@ describe('exposed schema hygiene', () => {
       create_checkout: user,
       create_payment: service,
       create_project: user,
+      create_public_booking_hold: service,
       credit_ledger: user,
       delete_project: user,
       expire_booking_holds: service,
@@ -378,11 +430,18 @@ describe('exposed schema hygiene', () => {
       quote_domain: service,
       record_client_error: service,
       record_domain_attempt: service,
+      public_booking: service,
+      public_booking_page: ['anon', 'authenticated', 'service_role'],
       record_payment_check: service,
       record_webhook_event: service,
       release_booking_hold: service,
       rename_project: user,
       request_domain_registration: user,
+      save_service: user,
+      set_booking_calendar_event: service,
+      set_booking_settings: user,
+      set_closed_dates: user,
+      set_opening_hours: user,
       set_payment_checkout: service,
       spend_credits: user,
     });

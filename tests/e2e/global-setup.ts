@@ -1,8 +1,9 @@
 /**
- * Global setup for the end-to-end tests: a local stack of their own on free ports, the fake
- * UPayments, Namecheap and DNS-over-HTTPS (tests/fakes), the real Worker under `wrangler dev`
- * (API + built site) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright
- * browser server the test files connect to. The teardown stops all of it and leaves no process.
+ * Global setup for the end-to-end tests: a local stack of their own on free ports (seeded, so the
+ * demo project's booking page works), the fake UPayments, Make, Namecheap and DNS-over-HTTPS
+ * (tests/fakes), the real Worker under `wrangler dev` (API + built site, `/__scheduled` runs its
+ * cron) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser
+ * server the test files connect to. The teardown stops all of it and leaves no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
 import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
+import { startFakeMake } from '../fakes/make';
 import { startFakeUpayments } from '../fakes/upayments';
 import { chooseBrowser } from './browser';
 
@@ -28,6 +30,11 @@ export interface E2eInfo {
   wsEndpoint: string;
   /** The fake providers the Worker is pointed at (tests/fakes): their control endpoints. */
   fakes: { upayments: { url: string; apiBase: string; apiKey: string }; namecheap: { url: string }; doh: { url: string } };
+  /** The service key, for arranging what a provider's verified webhook would do. */
+  serviceRoleKey: string;
+  /** The fake UPayments (payment page, `/__control/*`) and the fake Make (inbox `kwq8`: `/events?inbox=kwq8`). */
+  upaymentsUrl: string;
+  makeUrl: string;
 }
 
 declare module 'vitest' {
@@ -83,12 +90,13 @@ export default async function setup(project: TestProject) {
   const choice = await chooseBrowser();
 
   const [workerPort, inspectorPort] = [await freePort(), await freePort()];
-  const provided: Partial<Pick<E2eInfo, 'fakes'>> = {};
+  const provided: Partial<Pick<E2eInfo, 'fakes' | 'upaymentsUrl'>> = {};
   const siteUrl = `http://${HOST}:${workerPort}`;
   let stack: LocalStack | undefined;
   let wrangler: ChildProcess | undefined;
   let browser: BrowserServer | undefined;
   const fakes: Array<{ close(): Promise<void> }> = [];
+  let make: Awaited<ReturnType<typeof startFakeMake>> | undefined;
   const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
 
   const teardown = async () => {
@@ -100,13 +108,15 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, siteUrl });
+    stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: true, siteUrl });
     const [upayments, namecheap, doh] = await Promise.all([
       startFakeUpayments({ port: 0 }),
       startFakeNamecheap(),
       startFakeDoh({ port: 0 }),
     ]);
-    fakes.push(upayments, namecheap, doh);
+    make = await startFakeMake();
+    fakes.push(upayments, namecheap, doh, make);
+    provided.upaymentsUrl = upayments.url;
     provided.fakes = {
       upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
       namecheap: { url: namecheap.url },
@@ -126,6 +136,11 @@ export default async function setup(project: TestProject) {
       NAMECHEAP_USERNAME: namecheap.username,
       NAMECHEAP_CLIENT_IP: namecheap.clientIp,
       DOH_URL: doh.dohUrl,
+      BOOKING_FORM_SECRET: 'kwq8-e2e-booking-form-secret-0123456789',
+      MAKE_WEBHOOK_URL: make.webhookUrl('kwq8'),
+      MAKE_WEBHOOK_SECRET: make.secret,
+      // No calendar in the browser tests (a developer's .dev.vars must not add one).
+      GOOGLE_SERVICE_ACCOUNT_JSON: '',
       // The stack's own Google consent page stands in for Google.
       GOOGLE_SIGN_IN_ENABLED: 'true',
     };
@@ -158,6 +173,14 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
-  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint(), fakes: provided.fakes! });
+  project.provide('e2e', {
+    siteUrl,
+    supabaseUrl: stack.url,
+    wsEndpoint: browser.wsEndpoint(),
+    fakes: provided.fakes!,
+    serviceRoleKey: stack.serviceRoleKey,
+    upaymentsUrl: provided.upaymentsUrl!,
+    makeUrl: make!.url,
+  });
   return teardown;
 }

@@ -10,6 +10,8 @@
  *   delivery attempt with its outcome (accepted, bad_signature, failed, hung).
  * - `POST /__control/fail` `{"inbox","count","mode":"error"|"hang","status":500}`: the inbox's
  *   next `count` deliveries fail with `status` (default 500) or hang until the client gives up.
+ * - `POST /__control/secret` `{"inbox","secret"}`: that inbox checks signatures with its own
+ *   `whsec_` secret (as a project's own Make scenario would) instead of the fake's.
  *
  * From Node the same controls are methods of what startFakeMake returns.
  */
@@ -71,6 +73,7 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
   const events: FakeMakeEvent[] = [];
   const attempts: FakeMakeAttempt[] = [];
   const failures = new Map<string, { count: number; mode: FailMode; status: number }>();
+  const inboxSecrets = new Map<string, string>();
 
   const failNext = (inbox: string, count: number, mode: FailMode = 'error', status = 500) => {
     failures.set(inbox, { count, mode, status });
@@ -100,7 +103,7 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
       return;
     }
     const valid = await verifyWebhookSignature(
-      secret,
+      inboxSecrets.get(inbox) ?? secret,
       { id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature') },
       body,
     );
@@ -127,6 +130,20 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
       receivedAt: at,
     });
     send(res, 200, 'Accepted', { 'Content-Type': 'text/plain; charset=utf-8' });
+  }
+
+  async function setSecret(req: IncomingMessage, res: ServerResponse) {
+    let input: { inbox?: unknown; secret?: unknown };
+    try {
+      input = JSON.parse(await readBody(req)) as typeof input;
+    } catch {
+      return sendJson(res, 400, { error: 'JSON body expected' });
+    }
+    if (typeof input.inbox !== 'string' || typeof input.secret !== 'string' || !input.secret.startsWith('whsec_')) {
+      return sendJson(res, 400, { error: 'expected {"inbox", "secret": "whsec_…"}' });
+    }
+    inboxSecrets.set(input.inbox, input.secret);
+    sendJson(res, 200, { inbox: input.inbox });
   }
 
   async function control(req: IncomingMessage, res: ServerResponse) {
@@ -157,6 +174,7 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
     const hook = INBOX.exec(url.pathname);
     if (req.method === 'POST' && hook) return deliver(req, res, hook[1]!);
     if (req.method === 'POST' && url.pathname === '/__control/fail') return control(req, res);
+    if (req.method === 'POST' && url.pathname === '/__control/secret') return setSecret(req, res);
     if (req.method === 'GET' && url.pathname === '/')
       return send(res, 200, page(byInbox(events)), { 'Content-Type': 'text/html; charset=utf-8' });
     if (req.method === 'GET' && url.pathname === '/events') return sendJson(res, 200, byInbox(events));
@@ -171,6 +189,8 @@ export async function startFakeMake({ port = 0, secret = FAKE_MAKE_SECRET }: { p
     events: (inbox?: string) => (inbox ? events.filter((event) => event.inbox === inbox) : [...events]),
     attempts: (inbox?: string) => (inbox ? attempts.filter((attempt) => attempt.inbox === inbox) : [...attempts]),
     failNext,
+    /** The inbox checks signatures with this secret from now on. */
+    setSecret: (inbox: string, inboxSecret: string) => void inboxSecrets.set(inbox, inboxSecret),
     close,
   };
 }

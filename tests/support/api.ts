@@ -152,3 +152,10 @@ export async function agePayment(paymentId: string, seconds: number) {
   const response = await fetch(`${inject('stack').controlUrl}/payments/${paymentId}/age/${seconds}`, { method: 'POST' });
   if (!response.ok) throw new Error(`ageing payment ${paymentId} failed: ${await response.text()}`);
 }
+
+/** Runs arranging SQL as the database superuser (through the global setup's control endpoint); returns the rows. */
+export async function adminSql<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const response = await fetch(`${inject('stack').controlUrl}/sql`, { method: 'POST', body: JSON.stringify({ sql, params }) });
+  if (!response.ok) throw new Error(`admin SQL failed: ${await response.text()}`);
+  return (await response.json()) as T[];
+}

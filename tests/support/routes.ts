@@ -78,6 +78,45 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     path: `/api/projects/${SOME_ID}/assets/public/logo`,
     paid: true,
   },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/bookings/:bookingId/cancel',
+    path: `/api/projects/${SOME_ID}/bookings/${SOME_ID}/cancel`,
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/services', path: `/api/projects/${SOME_ID}/services`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/services',
+    path: `/api/projects/${SOME_ID}/services`,
+    body: { nameAr: 'جلسة', nameEn: 'Session', durationMinutes: 60, priceFils: 5000 },
+    paid: true,
+  },
+  {
+    method: 'PUT',
+    route: '/api/projects/:id/services/:serviceId',
+    path: `/api/projects/${SOME_ID}/services/${SOME_ID}`,
+    body: { nameAr: 'جلسة', nameEn: 'Session', durationMinutes: 60, priceFils: 5000 },
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/hours', path: `/api/projects/${SOME_ID}/hours`, paid: true },
+  { method: 'PUT', route: '/api/projects/:id/hours', path: `/api/projects/${SOME_ID}/hours`, body: { hours: [] }, paid: true },
+  { method: 'GET', route: '/api/projects/:id/closed-dates', path: `/api/projects/${SOME_ID}/closed-dates`, paid: true },
+  {
+    method: 'PUT',
+    route: '/api/projects/:id/closed-dates',
+    path: `/api/projects/${SOME_ID}/closed-dates`,
+    body: { dates: [] },
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/booking-settings', path: `/api/projects/${SOME_ID}/booking-settings`, paid: true },
+  {
+    method: 'PUT',
+    route: '/api/projects/:id/booking-settings',
+    path: `/api/projects/${SOME_ID}/booking-settings`,
+    body: { timeZone: 'Asia/Kuwait', holdMinutes: 15 },
+    paid: true,
+  },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */
@@ -92,4 +131,14 @@ export const PUBLIC_ROUTES: Array<{ method: string; route: string; why: string }
   },
   { method: 'POST', route: '/api/webhooks/upayments', why: 'UPayments notifications are unsigned hints, confirmed through its status API' },
   { method: 'POST', route: '/api/webhooks/stripe', why: 'Stripe events are verified by their signature' },
+  { method: 'GET', route: '/api/public/projects/:slug', why: "visitors of an owner's site see its services without an account" },
+  { method: 'GET', route: '/api/public/projects/:slug/availability', why: 'visitors pick a free slot without an account' },
+  {
+    method: 'POST',
+    route: '/api/public/projects/:slug/holds',
+    why: 'visitors book and pay without an account (rate limit per IP, honeypot, signed form token)',
+  },
+  { method: 'GET', route: '/api/public/bookings/:id', why: "the visitor's confirmation page, through the booking's signed link" },
+  { method: 'GET', route: '/book/*', why: 'the public booking page (static, one for every project)' },
+  { method: 'GET', route: '/en/book/*', why: 'the English booking page' },
 ];

@@ -2,8 +2,9 @@
  * Vitest global setup for the Worker tests: starts the local Supabase-compatible stack (real
  * Postgres 17 + RPC and Auth endpoint) on free ports, so Worker routes run against real SQL.
  * A small control endpoint lets tests inside workerd stop and restart Postgres (outage tests) and
- * move a payment's clock back (billing re-checks and expiry), and count the bytes of a Storage
- * object on disk.
+ * move a payment's clock back (billing re-checks and expiry), count the bytes of a Storage object
+ * on disk, and run arranging SQL as the superuser (`POST /sql {sql, params}`, e.g. to age a hold or
+ * end an outbox backoff: workerd cannot reach Postgres itself).
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
  * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
@@ -56,7 +57,22 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
       '/jwks/fetches': async () => proxy.fetches(),
     }),
   };
+  const admin = new pg.Pool({ ...stack.pg, max: 2 });
+  // Idle connections die when an outage test stops Postgres; the pool reconnects on the next query.
+  admin.on('error', () => {});
   const control = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/sql') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { sql, params = [] } = JSON.parse(body) as { sql: string; params?: unknown[] };
+        admin.query(sql, params).then(
+          (result) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result.rows)),
+          (error: unknown) => res.writeHead(500).end(String(error)),
+        );
+      });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://control');
     if (req.method === 'GET' && url.pathname === '/storage/versions') {
       // How many versions of an object's bytes are on disk: what Storage's API cannot show.
@@ -104,6 +120,7 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     await new Promise((resolve) => control.close(resolve));
     proxy?.release();
     await proxy?.close();
+    await admin.end();
     await stack.stop();
   };
 }
