@@ -1,8 +1,8 @@
 /**
- * Global setup for the end-to-end tests: a local stack of their own on free ports, the real Worker
- * under `wrangler dev` (API + built site) pointed at it, and Chromium (see ./browser.ts for which)
- * behind a Playwright browser server the test files connect to. The teardown stops all three and
- * leaves no process.
+ * Global setup for the end-to-end tests: a local stack of their own on free ports, the fake
+ * UPayments and Stripe (tests/fakes), the real Worker under `wrangler dev` (API + built site)
+ * pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser server
+ * the test files connect to. The teardown stops them all and leaves no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { startFakeStripe, type FakeStripe } from '../fakes/stripe';
+import { startFakeUpayments, type FakeUpayments } from '../fakes/upayments';
 import { chooseBrowser } from './browser';
 
 export interface E2eInfo {
@@ -23,6 +25,8 @@ export interface E2eInfo {
   supabaseUrl: string;
   /** Playwright browser server; connect with chromium.connect(). */
   wsEndpoint: string;
+  /** The local fake UPayments whose payment page the Worker's checkouts open. */
+  upaymentsUrl: string;
 }
 
 declare module 'vitest' {
@@ -82,22 +86,33 @@ export default async function setup(project: TestProject) {
   let stack: LocalStack | undefined;
   let wrangler: ChildProcess | undefined;
   let browser: BrowserServer | undefined;
+  let upayments: FakeUpayments | undefined;
+  let stripe: FakeStripe | undefined;
   const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
 
   const teardown = async () => {
     await browser?.close();
     if (wrangler) await stopGroup(wrangler);
     await stack?.stop();
+    await Promise.all([upayments?.close(), stripe?.close()]);
     await rm(persistDir, { recursive: true, force: true });
   };
 
   try {
     stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, siteUrl });
+    // The payment providers' fakes: UPayments notifies the URL each checkout gives it; Stripe's webhooks go to the Worker.
+    upayments = await startFakeUpayments({ port: 0 });
+    stripe = await startFakeStripe({ port: 0, workerUrl: siteUrl });
     const vars = {
       SUPABASE_URL: stack.url,
       SUPABASE_ANON_KEY: stack.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
       SUPABASE_JWT_SECRET: stack.jwtSecret,
+      UPAYMENTS_API_BASE: upayments.apiBase,
+      UPAYMENTS_API_KEY: upayments.apiKey,
+      STRIPE_API_BASE: stripe.apiBase,
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
     };
     const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
     args.push('--persist-to', persistDir, '--show-interactive-dev-session=false');
@@ -127,6 +142,6 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
-  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint() });
+  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint(), upaymentsUrl: upayments.url });
   return teardown;
 }
