@@ -4,6 +4,7 @@
  * against a real Postgres 17.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import type { ProvidedContext } from 'vitest';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** Worker tests in workerd, pointed at a local stack of their own (started by the global setup). */
@@ -17,6 +18,9 @@ function workerProject(
       cloudflareTest(({ inject }) => {
         const stack = inject('stack');
         const fakes = inject('fakes');
+        // Only the `worker` project's setup starts the Namecheap and DNS-over-HTTPS fakes.
+        const namecheap: ProvidedContext['namecheapFake'] | undefined = inject('namecheapFake');
+        const doh: ProvidedContext['dohFake'] | undefined = inject('dohFake');
         return {
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {
@@ -35,6 +39,18 @@ function workerProject(
               STRIPE_API_BASE: fakes.stripe.apiBase,
               STRIPE_SECRET_KEY: fakes.stripe.secretKey,
               STRIPE_WEBHOOK_SECRET: fakes.stripe.webhookSecret,
+              NAMECHEAP_API_URL: namecheap?.apiUrl ?? '',
+              NAMECHEAP_RELAY_URL: '',
+              NAMECHEAP_API_USER: namecheap?.apiUser ?? '',
+              NAMECHEAP_API_KEY: namecheap?.apiKey ?? '',
+              NAMECHEAP_USERNAME: namecheap?.username ?? '',
+              NAMECHEAP_CLIENT_IP: namecheap?.clientIp ?? '',
+              DOH_URL: doh?.dohUrl ?? '',
+              DOMAIN_TLDS: 'com,net',
+              DOMAIN_PRICES_USD_CENTS: 'com:1128,net:1398',
+              DOMAIN_FILS_PER_USD: '310',
+              DOMAIN_PRICE_MARGIN_PERCENT: '20',
+              SITES_CNAME_TARGET: 'sites.kwq8.com',
             },
           },
         };

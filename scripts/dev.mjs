@@ -1,12 +1,15 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
-// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the local fake UPayments
-// and Stripe (each only while .dev.vars points at it), builds the site, serves the Worker (API + site)
-// with `wrangler dev` on http://127.0.0.1:8787, rebuilds the site on changes under site/src, and on
-// Ctrl-C or SIGTERM stops every process it started.
+// Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the local fakes of the
+// third parties (UPayments, Stripe, Namecheap, DNS-over-HTTPS; each only while .dev.vars points at it),
+// builds the site, serves the Worker (API + site) with `wrangler dev` on http://127.0.0.1:8787, fires
+// its Cron Trigger every minute, rebuilds the site on changes under site/src, and on Ctrl-C or SIGTERM
+// stops every process it started.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, DEFAULT_PG_PORT, startLocalStack } from '../supabase/local/stack.ts';
+import { FAKE_DOH_PORT, startFakeDoh } from '../tests/fakes/doh.ts';
+import { FAKE_NAMECHEAP_PORT, startFakeNamecheap } from '../tests/fakes/namecheap.ts';
 import { FAKE_STRIPE_PORT, startFakeStripe } from '../tests/fakes/stripe.ts';
 import { FAKE_UPAYMENTS_PORT, startFakeUpayments } from '../tests/fakes/upayments.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
@@ -129,11 +132,15 @@ const useLocalStack = url === LOCAL_SUPABASE_URL;
 // Values in .dev.vars win: a provider pointed at its sandbox (or left unset) gets no fake.
 const fakeUpayments = pointsAt(vars.UPAYMENTS_API_BASE, FAKE_UPAYMENTS_PORT);
 const fakeStripe = pointsAt(vars.STRIPE_API_BASE, FAKE_STRIPE_PORT);
+const fakeNamecheap = pointsAt(vars.NAMECHEAP_RELAY_URL || vars.NAMECHEAP_API_URL, FAKE_NAMECHEAP_PORT);
+const fakeDoh = pointsAt(vars.DOH_URL, FAKE_DOH_PORT);
 await requireFreePorts({
   [PORT]: PORTS.worker,
   ...(useLocalStack && { [DEFAULT_API_PORT]: PORTS.api, [DEFAULT_PG_PORT]: PORTS.postgres }),
   ...(fakeUpayments && { [FAKE_UPAYMENTS_PORT]: PORTS.upayments }),
   ...(fakeStripe && { [FAKE_STRIPE_PORT]: PORTS.stripe }),
+  ...(fakeNamecheap && { [FAKE_NAMECHEAP_PORT]: PORTS.namecheap }),
+  ...(fakeDoh && { [FAKE_DOH_PORT]: PORTS.doh }),
 });
 for (const name of ['UPAYMENTS_API_BASE', 'STRIPE_SECRET_KEY']) {
   if (!vars[name]) {
@@ -148,6 +155,8 @@ if (fakeStripe) {
   const secrets = { secretKey: vars.STRIPE_SECRET_KEY || undefined, webhookSecret: vars.STRIPE_WEBHOOK_SECRET || undefined };
   fakes.push(await startFakeStripe({ ...secrets, workerUrl: SITE }));
 }
+if (fakeNamecheap) fakes.push(await startFakeNamecheap({ port: FAKE_NAMECHEAP_PORT }));
+if (fakeDoh) fakes.push(await startFakeDoh({ port: FAKE_DOH_PORT }));
 
 if (useLocalStack) {
   try {
@@ -177,10 +186,12 @@ async function workerAnswers() {
 }
 
 if (!stopping) {
-  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT)]);
+  // --test-scheduled exposes /__scheduled; wrangler dev never fires Cron Triggers itself.
+  const wrangler = start('npx', ['wrangler', 'dev', '--ip', HOST, '--port', String(PORT), '--test-scheduled']);
   wrangler.on('exit', (code) => shutdown(code ?? 0));
   watchSite();
   await workerAnswers();
+  setInterval(() => fetch(`${SITE}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000).unref();
 }
 if (!stopping) {
   console.log(
@@ -193,6 +204,7 @@ if (!stopping) {
       useLocalStack ? `البريد المحلي · Mailbox: ${LOCAL_SUPABASE_URL}/mailbox` : '',
       fakeUpayments ? `UPayments المحلي · local UPayments: http://${HOST}:${FAKE_UPAYMENTS_PORT}` : '',
       fakeStripe ? `Stripe المحلي · local Stripe: http://${HOST}:${FAKE_STRIPE_PORT}` : '',
+      fakeNamecheap ? `Namecheap المحلي · local Namecheap: http://${HOST}:${FAKE_NAMECHEAP_PORT}` : '',
       '',
       'الدخول: افتح الموقع، اطلب رمز الدخول بأي بريد (أو demo@kwq8.local للحساب التجريبي)، ثم خذ الرمز أو الرابط من البريد المحلي.',
       'Sign in: open the site, ask for a sign-in code with any email (demo@kwq8.local is the seeded demo owner), then take the code or the link from the mailbox.',

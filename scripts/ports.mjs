@@ -28,5 +28,7 @@ export const PORTS = {
   postgres: { ar: 'قاعدة البيانات Postgres', en: 'Postgres' },
   worker: { ar: 'الموقع والواجهة البرمجية', en: 'the site and API (wrangler dev)' },
   upayments: { ar: 'UPayments المحلي', en: 'the local fake UPayments' },
+  namecheap: { ar: 'Namecheap المحلي', en: 'the local fake Namecheap' },
+  doh: { ar: 'خادم DNS المحلي', en: 'the local fake DNS-over-HTTPS resolver' },
   stripe: { ar: 'Stripe المحلي', en: 'the local fake Stripe' },
 };

@@ -73,6 +73,35 @@ export const ERROR_CATALOGUE = {
   PAY_004: { status: 503, ar: 'طريقة الدفع هذه غير متاحة حالياً', en: 'This payment method is not available right now.' },
   PAY_005: { status: 400, ar: 'توقيع إشعار الدفع غير صحيح', en: 'The payment notification signature is not valid.' },
 
+  // Domains.
+  DOM_002: {
+    status: 503,
+    ar: 'خدمة النطاقات غير متاحة مؤقتاً، حاول بعد قليل',
+    en: 'The domain service is temporarily unavailable. Please try again shortly.',
+  },
+  DOM_003: { status: 422, ar: 'اسم النطاق أو امتداده غير مدعوم', en: 'This domain name or extension is not supported.' },
+  DOM_004: { status: 409, ar: 'هذا النطاق مرتبط بموقع بالفعل', en: 'This domain is already connected to a site.' },
+  DOM_005: {
+    status: 409,
+    ar: 'تسجيل النطاق جارٍ الآن، حاول بعد اكتماله',
+    en: 'This domain is being registered. Please try again once it finishes.',
+  },
+  DOM_006: {
+    status: 403,
+    ar: 'وصلت إلى الحد الأقصى لعدد النطاقات لهذا الموقع',
+    en: 'This site has reached its maximum number of domains.',
+  },
+  DOM_007: {
+    status: 409,
+    ar: 'تغيّر سعر النطاق، ابحث عنه مرة أخرى',
+    en: 'The price of this domain has changed. Please search for it again.',
+  },
+  DOM_008: {
+    status: 409,
+    ar: 'لم نجد سجل التحقق بعد، قد تستغرق تغييرات DNS حتى ساعة',
+    en: 'We could not find the verification record yet. DNS changes can take up to an hour.',
+  },
+
   // Limits and service health.
   RATE_001: { status: 429, ar: 'طلبات كثيرة، حاول مرة أخرى بعد قليل', en: 'Too many requests. Please try again shortly.' },
   SRV_001: { status: 500, ar: 'حدث خطأ غير متوقع، حاول مرة أخرى', en: 'Something went wrong. Please try again.' },

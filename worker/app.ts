@@ -15,6 +15,7 @@ import { projectBookings } from './features/bookings/routes';
 import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
+import { domains, projectDomains } from './features/domains/routes';
 import { health } from './features/health/routes';
 import { me } from './features/me/routes';
 import { projects } from './features/projects/routes';
@@ -33,7 +34,9 @@ export function createApp() {
     .route('/credits', credits)
     .route('/billing', billing)
     .route('/projects', projects)
-    .route('/projects', projectBookings);
+    .route('/projects', projectBookings)
+    .route('/domains', domains)
+    .route('/projects', projectDomains);
 
   const app = new Hono<AppEnv>().use(requestContext, checkConfig).route('/api', api);
   app.notFound(onNotFound);

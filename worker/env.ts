@@ -13,13 +13,16 @@ import { AppError } from './errors/app-error';
 import type { Logger } from './log/logger';
 import { parseRateRules, type RateRules } from './rate-limit/rules';
 
+/** Domain settings a deployment may leave unset: without the Namecheap ones, domains answer DOM_002 (worker/features/domains/settings.ts). */
+type DomainVariable = Extract<keyof Env, `NAMECHEAP_${string}` | `DOMAIN_${string}` | 'DOH_URL' | 'SITES_CNAME_TARGET'>;
+
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | PaymentVariable> & {
+export type Bindings = Omit<Env, 'SUPABASE_JWT_SECRET' | 'RATE_LIMITS' | PaymentVariable | DomainVariable> & {
   /** Only for projects that still sign with the legacy HS256 secret. */
   SUPABASE_JWT_SECRET?: string;
   /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
   RATE_LIMITS?: string;
-} & Partial<Pick<Env, PaymentVariable>>;
+} & Partial<Pick<Env, PaymentVariable | DomainVariable>>;
 
 /** A deployment may offer one payment provider only; billing answers PAY_004 for one left unset. */
 type PaymentVariable = 'UPAYMENTS_API_BASE' | 'UPAYMENTS_API_KEY' | 'STRIPE_API_BASE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET';

@@ -4,12 +4,14 @@
  */
 import { recheckPayments } from './features/billing/recheck';
 import { expireBookingHolds } from './features/bookings/db';
+import { runDomainRegistrations } from './features/domains/register';
 import type { Bindings } from './env';
 import { createLogger } from './log/logger';
 
 const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
   'bookings.expire_holds': expireBookingHolds,
   'billing.recheck_payments': recheckPayments,
+  'domains.register': runDomainRegistrations,
 };
 
 export async function runScheduled(env: Bindings, cron: string): Promise<void> {

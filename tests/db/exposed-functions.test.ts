@@ -102,6 +102,39 @@ async function ownerCheckout(): Promise<string> {
   return answer.body.id;
 }
 
+const DOMAIN_CONTACT = {
+  firstName: 'Fatima',
+  lastName: 'Al-Sabah',
+  address1: 'Block 3, Street 12',
+  city: 'Kuwait City',
+  stateProvince: 'Al Asimah',
+  postalCode: '13001',
+  country: 'KW',
+  phone: '+965.55551234',
+  email: 'fatima@example.com',
+};
+const DOMAIN_CONTACTS = { registrant: DOMAIN_CONTACT, tech: DOMAIN_CONTACT, admin: DOMAIN_CONTACT, auxBilling: DOMAIN_CONTACT };
+
+/** A fresh project of the owner's, arranged directly (the owner's creation rate is for the tests of create_project). */
+async function domainProject(): Promise<string> {
+  const slug = `domains-${crypto.randomUUID().slice(0, 8)}`;
+  const { rows } = await admin.query(`insert into public.projects (owner_id, name, slug) values ($1, 'Domains', $2) returning id`, [
+    ids.owner,
+    slug,
+  ]);
+  return rows[0].id;
+}
+
+/** A domain row of the owner's project in the given status (arranged directly). */
+async function ownerDomain(status: 'pending_payment' | 'registering' = 'pending_payment'): Promise<string> {
+  const { rows } = await admin.query(`insert into public.domains (project_id, name, status) values ($1, $2, $3) returning id`, [
+    ids.project,
+    `arranged-${crypto.randomUUID().slice(0, 8)}.com`,
+    status,
+  ]);
+  return rows[0].id;
+}
+
 async function ownerProject(): Promise<string> {
   const answer = await rpc('create_project', { p_name: 'Throwaway', p_slug: `throwaway-${crypto.randomUUID().slice(0, 8)}` }, 'owner');
   return answer.body.id;
@@ -204,6 +237,60 @@ const CASES: Record<string, FunctionCase> = {
   claim_payment_checks: { args: () => ({}), expect: serviceOnly },
   record_payment_check: { args: async () => ({ p_payment_id: await ownerCheckout() }), expect: serviceOnly },
   record_client_error: { args: () => ({ p_message: 'TypeError: x', p_route: '/dashboard/' }), expect: serviceOnly },
+  request_domain_registration: {
+    args: async (actor) => {
+      const name = `${actor}-${crypto.randomUUID().slice(0, 8)}.com`;
+      await service('quote_domain', {
+        p_name: name,
+        p_display_name: name,
+        p_premium: false,
+        p_provider_price_usd_cents: 1128,
+        p_price_fils: 4210,
+      });
+      const project = actor === 'owner' ? await domainProject() : ids.project;
+      return {
+        p_project_id: project,
+        p_name: name,
+        p_provider: 'stripe',
+        p_idempotency_key: `domain-${actor}`,
+        p_contacts: DOMAIN_CONTACTS,
+      };
+    },
+    expect: registered('NOT_FOUND_002'),
+  },
+  attach_domain: {
+    args: async (actor) => ({
+      p_project_id: actor === 'owner' ? await domainProject() : ids.project,
+      p_name: `attach-${crypto.randomUUID().slice(0, 8)}.net`,
+    }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  project_domains: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  quote_domain: {
+    args: () => ({
+      p_name: 'quoted.com',
+      p_display_name: 'quoted.com',
+      p_premium: false,
+      p_provider_price_usd_cents: 1128,
+      p_price_fils: 4210,
+    }),
+    expect: serviceOnly,
+  },
+  claim_domain_registrations: { args: () => ({}), expect: serviceOnly },
+  complete_domain_registration: { args: async () => ({ p_domain_id: await ownerDomain() }), expect: serviceOnly },
+  record_domain_attempt: { args: async () => ({ p_domain_id: await ownerDomain('registering'), p_error: 'test' }), expect: serviceOnly },
+  fail_domain_registration: { args: async () => ({ p_domain_id: await ownerDomain(), p_reason: 'test' }), expect: serviceOnly },
+  mark_domain_verified: {
+    args: async () => {
+      const domain = await rpc(
+        'attach_domain',
+        { p_project_id: await domainProject(), p_name: `verify-${crypto.randomUUID().slice(0, 8)}.com` },
+        'owner',
+      );
+      return { p_domain_id: domain.body.id, p_token: domain.body.verification_token };
+    },
+    expect: serviceOnly,
+  },
   claim_outbox: { args: () => ({}), expect: serviceOnly },
   mark_outbox: {
     args: async () => ({

@@ -5,13 +5,14 @@
  * everything as it was.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { formatFils } from '../../site/src/lib/format';
 import { TIERS } from '../../shared/pricing';
-import { freshEmail, newPage, reached, upaymentsUrl } from './helpers';
+import { freshEmail, newPage, reached } from './helpers';
 import { ar, screenshot, signIn } from './site';
 
 const { t, plural } = ar;
+const { fakes } = inject('e2e');
 
 /** Chooses Pro with K-Net on the dashboard and follows the redirect to the fake UPayments page. */
 async function payProWithKnet(page: Page): Promise<void> {
@@ -23,7 +24,7 @@ async function payProWithKnet(page: Page): Promise<void> {
   await page.getByRole('radio', { name: pro }).check();
   await page.getByRole('radio', { name: t('billing.method.knet') }).check();
   await page.getByRole('button', { name: t('billing.pay', { price: formatFils('ar', TIERS.pro.priceFils) }) }).click();
-  await page.waitForURL((url) => url.origin === upaymentsUrl && url.pathname === '/pay');
+  await page.waitForURL((url) => url.origin === fakes.upayments.url && url.pathname === '/pay');
   // The provider's page shows what the Worker asked it to charge, in Arabic.
   expect(await page.locator('html').getAttribute('lang')).toBe('ar');
   expect(await page.locator('.amount').textContent()).toBe('38.000 KWD');

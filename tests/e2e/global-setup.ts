@@ -1,8 +1,8 @@
 /**
  * Global setup for the end-to-end tests: a local stack of their own on free ports, the fake
- * UPayments and Stripe (tests/fakes), the real Worker under `wrangler dev` (API + built site)
- * pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser server
- * the test files connect to. The teardown stops them all and leaves no process.
+ * UPayments, Stripe, Namecheap and DNS-over-HTTPS (tests/fakes), the real Worker under `wrangler dev`
+ * (API + built site) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright
+ * browser server the test files connect to. The teardown stops all of it and leaves no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,8 +14,10 @@ import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe';
-import { startFakeUpayments, type FakeUpayments } from '../fakes/upayments';
+import { startFakeDoh } from '../fakes/doh';
+import { startFakeNamecheap } from '../fakes/namecheap';
+import { startFakeStripe } from '../fakes/stripe';
+import { startFakeUpayments } from '../fakes/upayments';
 import { chooseBrowser } from './browser';
 
 export interface E2eInfo {
@@ -25,8 +27,13 @@ export interface E2eInfo {
   supabaseUrl: string;
   /** Playwright browser server; connect with chromium.connect(). */
   wsEndpoint: string;
-  /** The local fake UPayments whose payment page the Worker's checkouts open. */
-  upaymentsUrl: string;
+  /** The fake providers the Worker is pointed at (tests/fakes): their control endpoints. */
+  fakes: {
+    upayments: { url: string; apiBase: string; apiKey: string };
+    stripe: { url: string };
+    namecheap: { url: string };
+    doh: { url: string };
+  };
 }
 
 declare module 'vitest' {
@@ -82,27 +89,38 @@ export default async function setup(project: TestProject) {
   const choice = await chooseBrowser();
 
   const [workerPort, inspectorPort] = [await freePort(), await freePort()];
+  const provided: Partial<Pick<E2eInfo, 'fakes'>> = {};
   const siteUrl = `http://${HOST}:${workerPort}`;
   let stack: LocalStack | undefined;
   let wrangler: ChildProcess | undefined;
   let browser: BrowserServer | undefined;
-  let upayments: FakeUpayments | undefined;
-  let stripe: FakeStripe | undefined;
+  const fakes: Array<{ close(): Promise<void> }> = [];
   const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
 
   const teardown = async () => {
     await browser?.close();
     if (wrangler) await stopGroup(wrangler);
     await stack?.stop();
-    await Promise.all([upayments?.close(), stripe?.close()]);
+    await Promise.all(fakes.map((fake) => fake.close()));
     await rm(persistDir, { recursive: true, force: true });
   };
 
   try {
     stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, siteUrl });
-    // The payment providers' fakes: UPayments notifies the URL each checkout gives it; Stripe's webhooks go to the Worker.
-    upayments = await startFakeUpayments({ port: 0 });
-    stripe = await startFakeStripe({ port: 0, workerUrl: siteUrl });
+    // UPayments notifies the URL each checkout gives it; Stripe's webhooks go to the Worker.
+    const [upayments, stripe, namecheap, doh] = await Promise.all([
+      startFakeUpayments({ port: 0 }),
+      startFakeStripe({ port: 0, workerUrl: siteUrl }),
+      startFakeNamecheap(),
+      startFakeDoh({ port: 0 }),
+    ]);
+    fakes.push(upayments, stripe, namecheap, doh);
+    provided.fakes = {
+      upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
+      stripe: { url: stripe.url },
+      namecheap: { url: namecheap.url },
+      doh: { url: doh.url },
+    };
     const vars = {
       SUPABASE_URL: stack.url,
       SUPABASE_ANON_KEY: stack.anonKey,
@@ -113,9 +131,17 @@ export default async function setup(project: TestProject) {
       STRIPE_API_BASE: stripe.apiBase,
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      NAMECHEAP_API_URL: namecheap.apiUrl,
+      NAMECHEAP_RELAY_URL: '',
+      NAMECHEAP_API_USER: namecheap.apiUser,
+      NAMECHEAP_API_KEY: namecheap.apiKey,
+      NAMECHEAP_USERNAME: namecheap.username,
+      NAMECHEAP_CLIENT_IP: namecheap.clientIp,
+      DOH_URL: doh.dohUrl,
     };
     const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
-    args.push('--persist-to', persistDir, '--show-interactive-dev-session=false');
+    // --test-scheduled: GET /__scheduled fires the Cron Trigger's jobs (wrangler.toml sends that path to the Worker).
+    args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--test-scheduled');
     for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
     wrangler = spawn('npx', args, {
       cwd: ROOT,
@@ -142,6 +168,6 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
-  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint(), upaymentsUrl: upayments.url });
+  project.provide('e2e', { siteUrl, supabaseUrl: stack.url, wsEndpoint: browser.wsEndpoint(), fakes: provided.fakes! });
   return teardown;
 }

@@ -8,7 +8,7 @@ import { chromium, type Page } from 'playwright-core';
 import { inject, onTestFinished } from 'vitest';
 import type { MailMessage } from '../../supabase/local/mailbox';
 
-export const { siteUrl, supabaseUrl, wsEndpoint, upaymentsUrl } = inject('e2e');
+export const { siteUrl, supabaseUrl, wsEndpoint } = inject('e2e');
 
 /** Arabic text the tests look for, as the islands write it. */
 export const TEXT = {

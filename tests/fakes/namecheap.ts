@@ -28,6 +28,9 @@ import { escapeHtml, readBody, send, sendJson } from '../../supabase/local/http'
 import { startServer } from './common';
 import type { FakeNamecheapRequest } from './records';
 
+/** The port `npm run dev` serves it on (.dev.vars.example points NAMECHEAP_API_URL here). */
+export const FAKE_NAMECHEAP_PORT = 8794;
+
 export const FAKE_NAMECHEAP = {
   apiUser: 'kwq8local',
   apiKey: 'local-namecheap-api-key-not-a-secret',
@@ -155,7 +158,15 @@ export async function startFakeNamecheap({
     )
       .map((domain) => domain.trim().toLowerCase())
       .filter(Boolean);
-    requests.push({ via, method: req.method ?? '', command, domains, clientIp: params.get('ClientIp'), at: new Date().toISOString() });
+    requests.push({
+      via,
+      method: req.method ?? '',
+      command,
+      domains,
+      clientIp: params.get('ClientIp'),
+      idnCode: params.get('IdnCode'),
+      at: new Date().toISOString(),
+    });
     const xml = (body: string) => send(res, 200, body, { 'Content-Type': 'text/xml; charset=utf-8' });
 
     const denied = credentialError(params);

@@ -45,5 +45,7 @@ export interface FakeNamecheapRequest {
   command: string | null;
   domains: string[];
   clientIp: string | null;
+  /** create: the IdnCode sent (Namecheap requires one for punycode names). */
+  idnCode: string | null;
   at: string;
 }

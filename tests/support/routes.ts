@@ -45,6 +45,23 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     headers: { 'Idempotency-Key': 'auth-suite-key-2' },
   },
   { method: 'GET', route: '/api/billing/payments/:id', path: `/api/billing/payments/${SOME_ID}`, paid: true },
+  { method: 'GET', route: '/api/domains/check', path: '/api/domains/check?name=example.com', paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/domain',
+    path: `/api/projects/${SOME_ID}/domain`,
+    body: { name: 'example.com', register: false },
+    paid: true,
+    headers: { 'Idempotency-Key': 'auth-suite-key-2' },
+  },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/domain/verify',
+    path: `/api/projects/${SOME_ID}/domain/verify`,
+    body: { name: 'example.com' },
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/domains', path: `/api/projects/${SOME_ID}/domains`, paid: true },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */

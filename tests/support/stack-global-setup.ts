@@ -6,7 +6,7 @@
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
  * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
- * It also starts the local fakes of UPayments, Stripe, Make, Google and Namecheap (tests/fakes) and provides their URLs and keys.
+ * It also starts the local fakes of UPayments, Stripe, Make, Google, Namecheap and DNS-over-HTTPS (tests/fakes) and provides their URLs and keys.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +18,7 @@ import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack } from '../../supabase/local/stack';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
+import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
@@ -94,9 +95,14 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
   };
 }
 
-/** The Make, Google and Namecheap fakes (tests/fakes/), for the provider adapter tests. */
+/** The Make, Google, Namecheap and DNS-over-HTTPS fakes (tests/fakes/), for the provider adapter and domain tests. */
 async function setupProviderFakes(project: TestProject) {
-  const [make, google, namecheap] = await Promise.all([startFakeMake(), startFakeGoogle(), startFakeNamecheap()]);
+  const [make, google, namecheap, doh] = await Promise.all([
+    startFakeMake(),
+    startFakeGoogle(),
+    startFakeNamecheap(),
+    startFakeDoh({ port: 0 }),
+  ]);
   project.provide('makeFake', { url: make.url, secret: make.secret });
   project.provide('googleFake', {
     url: google.url,
@@ -106,7 +112,8 @@ async function setupProviderFakes(project: TestProject) {
   });
   const { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp } = namecheap;
   project.provide('namecheapFake', { url, apiUrl, relayUrl, apiUser, apiKey, username, clientIp });
-  return () => Promise.all([make.close(), google.close(), namecheap.close()]).then(() => undefined);
+  project.provide('dohFake', { url: doh.url, dohUrl: doh.dohUrl });
+  return () => Promise.all([make.close(), google.close(), namecheap.close(), doh.close()]).then(() => undefined);
 }
 
 export default async (project: TestProject) => {

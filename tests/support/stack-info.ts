@@ -22,5 +22,6 @@ declare module 'vitest' {
     makeFake: { url: string; secret: string };
     googleFake: { url: string; tokenUrl: string; apiBase: string; serviceAccountJson: string };
     namecheapFake: { url: string; apiUrl: string; relayUrl: string; apiUser: string; apiKey: string; username: string; clientIp: string };
+    dohFake: { url: string; dohUrl: string };
   }
 }

@@ -247,6 +247,8 @@ export interface CreateDomainInput {
   contacts: Record<'registrant' | 'tech' | 'admin' | 'auxBilling', DomainContact>;
   /** For a premium name: the price domains.check returned, which Namecheap checks again. */
   premiumPriceUsdCents?: number;
+  /** Namecheap's language code, required for IDN (punycode) names, e.g. `ara` for Arabic. */
+  idnCode?: string;
 }
 
 export interface DomainRegistration {
@@ -316,11 +318,14 @@ export async function createDomain(
   const premium = input.premiumPriceUsdCents;
   if (premium !== undefined && (!Number.isInteger(premium) || premium <= 0))
     throw new TypeError('premiumPriceUsdCents must be a positive integer');
+  if (input.idnCode !== undefined && !/^[a-z]{3}$/i.test(input.idnCode))
+    throw new TypeError('idnCode must be a three-letter language code');
   const params: Record<string, string> = {
     DomainName: name,
     Years: String(input.years),
     ...contactParams(input.contacts),
     ...(premium === undefined ? {} : { IsPremiumDomain: 'True', PremiumPrice: (premium / 100).toFixed(2) }),
+    ...(input.idnCode === undefined ? {} : { IdnCode: input.idnCode }),
   };
   const response = await call(config, 'namecheap.domains.create', params, 'POST', options);
   const result = childElement(response, 'DomainCreateResult');
