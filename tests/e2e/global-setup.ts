@@ -1,6 +1,6 @@
 /**
  * Global setup for the end-to-end tests: a local stack of their own on free ports (seeded, so the
- * demo project's booking page works), the fake UPayments, Make, Namecheap and DNS-over-HTTPS
+ * demo project's booking page works), the fake UPayments, Stripe, Make, Namecheap and DNS-over-HTTPS
  * (tests/fakes), the real Worker under `wrangler dev` (API + built site, `/__scheduled` runs its
  * cron) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser
  * server the test files connect to. The teardown stops all of it and leaves no process.
@@ -18,6 +18,7 @@ import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
 import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeMake } from '../fakes/make';
+import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
 import { chooseBrowser } from './browser';
 
@@ -29,7 +30,12 @@ export interface E2eInfo {
   /** Playwright browser server; connect with chromium.connect(). */
   wsEndpoint: string;
   /** The fake providers the Worker is pointed at (tests/fakes): their control endpoints. */
-  fakes: { upayments: { url: string; apiBase: string; apiKey: string }; namecheap: { url: string }; doh: { url: string } };
+  fakes: {
+    upayments: { url: string; apiBase: string; apiKey: string };
+    stripe: { url: string };
+    namecheap: { url: string };
+    doh: { url: string };
+  };
   /** The service key, for arranging what a provider's verified webhook would do. */
   serviceRoleKey: string;
   /** The fake UPayments (payment page, `/__control/*`) and the fake Make (inbox `kwq8`: `/events?inbox=kwq8`). */
@@ -109,16 +115,19 @@ export default async function setup(project: TestProject) {
 
   try {
     stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: true, siteUrl });
-    const [upayments, namecheap, doh] = await Promise.all([
+    // UPayments notifies the URL each checkout gives it; Stripe's webhooks go to the Worker.
+    const [upayments, stripe, namecheap, doh] = await Promise.all([
       startFakeUpayments({ port: 0 }),
+      startFakeStripe({ port: 0, workerUrl: siteUrl }),
       startFakeNamecheap(),
       startFakeDoh({ port: 0 }),
     ]);
     make = await startFakeMake();
-    fakes.push(upayments, namecheap, doh, make);
+    fakes.push(upayments, stripe, namecheap, doh, make);
     provided.upaymentsUrl = upayments.url;
     provided.fakes = {
       upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
+      stripe: { url: stripe.url },
       namecheap: { url: namecheap.url },
       doh: { url: doh.url },
     };
@@ -129,6 +138,9 @@ export default async function setup(project: TestProject) {
       SUPABASE_JWT_SECRET: stack.jwtSecret,
       UPAYMENTS_API_BASE: upayments.apiBase,
       UPAYMENTS_API_KEY: upayments.apiKey,
+      STRIPE_API_BASE: stripe.apiBase,
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       NAMECHEAP_API_URL: namecheap.apiUrl,
       NAMECHEAP_RELAY_URL: '',
       NAMECHEAP_API_USER: namecheap.apiUser,

@@ -38,7 +38,7 @@ function description(body: CheckoutBody, locale: Locale): string {
     return locale === 'en' ? `KWq8 ${tier} plan, one month` : `باقة ${tier} من KWq8 لمدة شهر`;
   }
   const { credits } = CREDIT_PACKS[body.pack];
-  return locale === 'en' ? `KWq8: ${credits} credits` : `KWq8: ${credits} رصيد`;
+  return locale === 'en' ? `KWq8: ${credits} credits` : `KWq8: ${credits} نقطة`;
 }
 
 /** The return route for `provider`, keeping the payment and the page language for the redirect. */

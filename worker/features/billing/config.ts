@@ -8,11 +8,17 @@ import { AppError } from '../../errors/app-error';
 import type { StripeConfig } from '../../providers/stripe/client';
 import type { UpaymentsConfig } from '../../providers/upayments/client';
 
-export function upaymentsConfig(env: Bindings): UpaymentsConfig {
+/** UPayments' settings, or null when this deployment does not offer it. */
+export function readUpaymentsConfig(env: Bindings): UpaymentsConfig | null {
   const apiBase = env.UPAYMENTS_API_BASE?.trim();
   const apiKey = env.UPAYMENTS_API_KEY?.trim();
-  if (!apiBase || !apiKey) throw new AppError('PAY_004');
-  return { apiBase, apiKey };
+  return apiBase && apiKey ? { apiBase, apiKey } : null;
+}
+
+export function upaymentsConfig(env: Bindings): UpaymentsConfig {
+  const config = readUpaymentsConfig(env);
+  if (!config) throw new AppError('PAY_004');
+  return config;
 }
 
 export function stripeConfig(env: Bindings): StripeConfig {

@@ -9,6 +9,7 @@
  */
 import type { Bindings } from '../../env';
 import { ProviderError } from '../../providers/http';
+import { readUpaymentsConfig } from './config';
 import { applyPayment, claimPaymentChecks, recordPaymentCheck, type DbPaymentCheck } from './db';
 import { settleUpaymentsPayment } from './upayments';
 
@@ -52,7 +53,7 @@ async function checkOne(env: Bindings, payment: DbPaymentCheck): Promise<CheckRe
 
 export async function recheckPayments(env: Bindings): Promise<Record<CheckResult, number>> {
   const counts: Record<CheckResult, number> = { settled: 0, expired: 0, pending: 0, failed: 0 };
-  if (!env.UPAYMENTS_API_BASE?.trim() || !env.UPAYMENTS_API_KEY?.trim()) return counts;
+  if (!readUpaymentsConfig(env)) return counts;
   const due = await claimPaymentChecks(env, RECHECK_BATCH, LEASE_SECONDS);
   for (const payment of due) counts[await checkOne(env, payment)]++;
   return counts;

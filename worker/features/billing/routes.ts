@@ -18,7 +18,7 @@ import { StripeSignatureError, verifyWebhook } from '../../providers/stripe/webh
 import { hintFromNotification } from '../../providers/upayments/notification';
 import { rateLimit, rateLimitByIp } from '../../rate-limit/middleware';
 import { startCheckout } from './checkout';
-import { stripeWebhookSecret, upaymentsConfig } from './config';
+import { stripeWebhookSecret } from './config';
 import { getPayment, toPayment } from './db';
 import { settleReturn } from './return';
 import type { Settlement } from './settlement';
@@ -69,7 +69,6 @@ export const billing = new Hono<AppEnv>()
 export const webhooks = new Hono<AppEnv>()
   .use(limitBodySize)
   .post('/upayments', rateLimitByIp('webhooks'), async (c) => {
-    upaymentsConfig(c.env);
     const hint = hintFromNotification(await c.req.text());
     if (!hint) throw new AppError('REQ_004', { fields: ['track_id'] });
     let settlement: Settlement;

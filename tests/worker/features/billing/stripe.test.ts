@@ -142,6 +142,15 @@ describe('deliveries that are not Stripe', () => {
     expect((await me(user)).plan.tier).toBe('pro');
   });
 
+  it('refuses a body over 64 KB before reading it (413 REQ_002)', async () => {
+    const response = await call('POST', '/api/webhooks/stripe', {
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': 't=1,v1=00' },
+      rawBody: JSON.stringify({ padding: 'x'.repeat(70 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await errorCode(response)).toBe('REQ_002');
+  });
+
   it('answers PAY_004 when no webhook secret is configured', async () => {
     const response = await callWith({ STRIPE_WEBHOOK_SECRET: '' }, '/api/webhooks/stripe', {
       method: 'POST',

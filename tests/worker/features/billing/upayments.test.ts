@@ -7,7 +7,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TIERS } from '../../../../shared/pricing';
 import { agePayment, call, errorCode, newUser } from '../../../support/api';
 import { controlFake, type FakeDelivery } from '../../../support/fakes';
-import { checkout, checkoutCall, deliverUpayments, ledger, me, payment, payUpayments, PRO_KNET, returnTo, runCron } from './helpers';
+import {
+  callWith,
+  checkout,
+  checkoutCall,
+  deliverUpayments,
+  ledger,
+  me,
+  payment,
+  payUpayments,
+  PRO_KNET,
+  returnTo,
+  runCron,
+} from './helpers';
 
 const NOTHING = { plan: { tier: null }, credits: { daily: 0, monthly: 0, purchased: 0, total: 0 } };
 const overridden: string[] = [];
@@ -151,6 +163,16 @@ describe('what the status API says wins', () => {
       rawBody: JSON.stringify({ track_id: '999999999999999', result: 'CAPTURED', requested_order_id: crypto.randomUUID() }),
     });
     expect(response.status).toBe(200);
+  });
+
+  it('a notification while UPayments is not configured answers PAY_004 (503)', async () => {
+    const response = await callWith({ UPAYMENTS_API_KEY: '' }, '/api/webhooks/upayments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ track_id: '123456789012345', result: 'CAPTURED' }),
+    });
+    expect(response.status).toBe(503);
+    expect(await errorCode(response)).toBe('PAY_004');
   });
 
   it('a notification without a track id is refused (422)', async () => {
