@@ -16,8 +16,9 @@ function snapshot(dir: string, into = new Map<string, string>()): Map<string, st
     if (entry.isDirectory()) snapshot(path, into);
     else {
       try {
-        const { mtimeMs, size } = statSync(path);
-        into.set(path, `${mtimeMs}:${size}`);
+        // The inode too: a file renamed over another within one timestamp tick keeps its size and time.
+        const { mtimeMs, size, ino } = statSync(path);
+        into.set(path, `${mtimeMs}:${size}:${ino}`);
       } catch {
         // removed while scanning
       }

@@ -116,11 +116,12 @@ alter table private.domain_quotes enable row level security;
 revoke all on private.domain_quotes from public, anon, authenticated, service_role;
 grant select, insert, update, delete on private.domain_quotes to service_role;
 
--- Payments flagged for domain reasons.
+-- Payments flagged for domain reasons (beside the billing and booking ones).
 alter table public.payments drop constraint payments_review_reason_check;
 alter table public.payments add constraint payments_review_reason_check check (review_reason in (
   'amount_mismatch', 'currency_mismatch', 'user_deleted', 'slot_taken', 'duplicate_charge',
-  'partial_refund', 'refund_mismatch', 'refund_shortfall', 'plan_superseded', 'domain_unavailable', 'domain_failed'));
+  'partial_refund', 'refund_mismatch', 'refund_shortfall', 'plan_superseded', 'booking_cancelled',
+  'domain_unavailable', 'domain_failed'));
 
 /**
   * -------------------------------------------------------
