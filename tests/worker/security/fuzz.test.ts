@@ -91,7 +91,7 @@ describe.each(routes)('$method $path under fuzzing', ({ method, path }) => {
           await response.body?.cancel();
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 10 },
     );
   });
 });
