@@ -20,6 +20,7 @@ import { rateLimit, rateLimitByIp } from '../../rate-limit/middleware';
 import { startCheckout } from './checkout';
 import { stripeWebhookSecret } from './config';
 import { getPayment, toPayment } from './db';
+import { deliverAfterResponse } from '../outbox/deliver';
 import { settleReturn } from './return';
 import type { Settlement } from './settlement';
 import { applyStripeEvent } from './stripe';
@@ -62,6 +63,8 @@ export const billing = new Hono<AppEnv>()
   })
   .get('/return/:provider', rateLimitByIp('api'), validate('param', providerParam), async (c) => {
     const location = await settleReturn(c.env, c.req.valid('param').provider, new URL(c.req.url), c.get('log'));
+    // What the settlement wrote to the outbox (booking.confirmed, payment.succeeded…) goes out now, not at the next cron.
+    deliverAfterResponse(c.executionCtx, c.env, c.get('log'));
     c.header('Cache-Control', 'no-store');
     return c.redirect(location, 303);
   });
@@ -82,6 +85,7 @@ export const webhooks = new Hono<AppEnv>()
       throw new AppError('PAY_003', { cause: error });
     }
     c.get('log').info('billing.upayments_notification', summary(settlement));
+    if (settlement.state === 'applied') deliverAfterResponse(c.executionCtx, c.env, c.get('log'));
     return c.json({ received: true });
   })
   .post('/stripe', rateLimitByIp('webhooks'), async (c) => {
@@ -97,5 +101,6 @@ export const webhooks = new Hono<AppEnv>()
     }
     const settlement = await applyStripeEvent(c.env, event, rawBody);
     c.get('log').info('billing.stripe_event', { eventId: event.id, type: event.type, ...summary(settlement) });
+    if (settlement.state === 'applied') deliverAfterResponse(c.executionCtx, c.env, c.get('log'));
     return c.json({ received: true });
   });

@@ -5,7 +5,7 @@
  * applied by payment id with the service key, as billing's verified webhook does.
  */
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deliverOutbox } from '../../../../worker/features/outbox/deliver';
 import { adminSql } from '../../../support/api';
 import {
@@ -19,6 +19,7 @@ import {
   studio,
 } from '../../../support/bookings';
 import { controlFake } from '../../../support/fakes';
+import { deliverUpayments, payUpayments } from '../billing/helpers';
 
 describe('payments and the slot', () => {
   it('a failed K-Net payment frees the slot at once', async () => {
@@ -59,6 +60,17 @@ describe('payments and the slot', () => {
       status: 'refund_required',
       review_reason: 'slot_taken',
       amount_fils: 12500,
+    });
+  });
+
+  it('a payment confirmed by its UPayments notification tells Make booking.confirmed at once, without waiting for the cron', async () => {
+    const s = await studio();
+    const { hold } = await holdFirstSlot(s);
+    const done = await payUpayments(hold.payment.id, 'success');
+    expect((await deliverUpayments(done.delivery)).status).toBe(200);
+    await vi.waitFor(async () => expect((await makeEvents(s.inbox)).map((event) => event.type)).toContain('booking.confirmed'), {
+      timeout: 5000,
+      interval: 200,
     });
   });
 });
