@@ -119,7 +119,7 @@ export async function measureCredits(settings: Settings, stack: StackInfo, clien
       metric: `spends/s under ${settings.contention}-way contention (median race)`,
       figure: perSecond(throughput.kwq8),
       comparison: { ...seedLabel, ...perSecond(throughput.seed) },
-      budget: { text: '≥ ×1 of the seed (DESIGN.md)', ok: throughput.kwq8 >= throughput.seed },
+      budget: { text: '≥ ×1 of the seed', ok: throughput.kwq8 >= throughput.seed },
     },
   ];
   return { lines, details: { startBalance: start, action: ACTION, cost: COST, rounds } };

@@ -118,7 +118,7 @@ export async function measureEdgeHttp(settings: Settings, stack: StackInfo, work
       metric: `requests/s, signed-in validated route, wrangler dev, ${settings.httpConcurrency} connections`,
       figure: perSecond(summary.chain.perSecond),
       comparison: { ...against, ...perSecond(bare.perSecond) },
-      budget: { text: '≥ ×0.80 of bare (DESIGN.md)', ok: chainRatio >= 0.8 },
+      budget: { text: '≥ ×0.80 of bare', ok: chainRatio >= 0.8 },
     },
     {
       section: '2',

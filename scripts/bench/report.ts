@@ -1,8 +1,8 @@
 /**
  * The bench's result lines and how they are shown: each line is one figure of KWq8 beside one
  * comparison measured in the same run, their ratio, and the budget of docs/ARCHITECTURE.md
- * section 6 (or DESIGN.md section 6 where only it sets one), or "no budget". Rendered as a
- * console table and as Markdown; the JSON file carries the same lines plus the details.
+ * section 6, or "no budget". Rendered as a console table and as Markdown; the JSON file carries
+ * the same lines plus the details.
  */
 
 export interface Figure {
