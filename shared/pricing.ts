@@ -95,11 +95,3 @@ export function kwdToFils(amount: string | number): number | null {
   const fils = Number(whole) * FILS_PER_KWD + Number(decimals.slice(0, 3).padEnd(3, '0'));
   return Number.isSafeInteger(fils) ? fils : null;
 }
-
-/** "23.000 د.ك" / "KWD 23.000": fils shown as KWD with the three decimals the currency uses. */
-export function formatKwd(fils: number, locale: 'ar' | 'en'): string {
-  if (!Number.isInteger(fils)) throw new TypeError('fils must be an integer');
-  const sign = fils < 0 ? '-' : '';
-  const amount = filsToKwdString(Math.abs(fils));
-  return locale === 'ar' ? `${sign}${amount} د.ك` : `${sign}KWD ${amount}`;
-}

@@ -6,19 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { chromium, type Page } from 'playwright-core';
 import { inject, onTestFinished } from 'vitest';
+import { translator } from '../../site/src/i18n';
 import type { MailMessage } from '../../supabase/local/mailbox';
 
 export const { siteUrl, supabaseUrl, wsEndpoint } = inject('e2e');
 
-/** Arabic text the tests look for, as the islands write it. */
-export const TEXT = {
-  send: 'أرسل رمز الدخول',
-  codeSent: 'أرسلنا رمزاً من 6 أرقام',
-  verify: 'تسجيل الدخول',
-  badCode: 'الرمز غير صحيح أو انتهت صلاحيته. اطلب رمزاً جديداً.',
-  noPlan: 'لا توجد باقة فعّالة',
-  signOut: 'تسجيل الخروج',
-};
+const { t } = translator('ar');
+/** The "code sent" status up to the address, which the island isolates for right-to-left text. */
+const CODE_SENT = t('signin.sent', { email: '\u0000' }).split('\u0000')[0]!;
 
 /** A page in a new browser context, as a first-time visitor in Kuwait would open it. */
 export async function newPage(): Promise<Page> {
@@ -45,9 +40,9 @@ export async function requestCode(page: Page, email: string): Promise<MailMessag
   await page.goto(`${siteUrl}/signin/`);
   // Astro drops `ssr` once the island is hydrated; before that, the form would submit natively.
   await page.locator('astro-island:not([ssr])').waitFor({ state: 'attached' });
-  await page.getByLabel('البريد الإلكتروني').fill(email);
-  await page.getByRole('button', { name: TEXT.send }).click();
-  await page.getByRole('status').filter({ hasText: TEXT.codeSent }).waitFor();
+  await page.getByLabel(t('signin.email')).fill(email);
+  await page.getByRole('button', { name: t('signin.send') }).click();
+  await page.getByRole('status').filter({ hasText: CODE_SENT }).waitFor();
   return newestMail(email);
 }
 

@@ -9,9 +9,9 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { toast, Toaster } from 'sonner';
 import { normalizePhone } from '../../../shared/booking';
 import type { ErrorBody } from '../../../shared/errors';
-import { formatKwd } from '../../../shared/pricing';
 import { bookingStrings, fill, type BookingStrings } from '../i18n/booking';
 import type { SiteLocale } from '../i18n/locales';
+import { formatFils } from '../lib/format';
 
 interface Service {
   id: string;
@@ -259,7 +259,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                     <span>
                       <strong>{serviceName(entry, locale)}</strong>
                       <span className="meta">
-                        {fill(t.minutes, { n: entry.durationMinutes })} · {formatKwd(entry.priceFils, locale)}
+                        {fill(t.minutes, { n: entry.durationMinutes })} · {formatFils(locale, entry.priceFils)}
                       </span>
                     </span>
                   </label>
@@ -360,7 +360,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                   <p className="notice error" role="alert">
                     {notice}
                   </p>
-                  <button type="submit">{busy ? t.holding : fill(t.pay, { price: formatKwd(service.priceFils, locale) })}</button>
+                  <button type="submit">{busy ? t.holding : fill(t.pay, { price: formatFils(locale, service.priceFils) })}</button>
                 </fieldset>
               </form>
             </li>
@@ -448,7 +448,7 @@ function Confirmation({
         {payment && (
           <>
             <dt>{t.amount}</dt>
-            <dd>{formatKwd(payment.amountFils, locale)}</dd>
+            <dd>{formatFils(locale, payment.amountFils)}</dd>
           </>
         )}
         <dt>{t.reference}</dt>
