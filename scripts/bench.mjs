@@ -16,9 +16,9 @@ import { settings } from './bench/settings.ts';
 import { measureSite } from './bench/site.ts';
 import { startStackProcess } from './bench/stack-process.ts';
 import { measureWebhooks } from './bench/webhooks.ts';
-import { startWranglerDev } from './bench/wrangler-dev.ts';
+import { startWranglerDev } from './wrangler-dev.ts';
 import { measureWorker } from './bench/worker-size.ts';
-import { FAKE_STRIPE_WEBHOOK_SECRET } from '../tests/fakes/stripe.ts';
+import { startFakeStripe } from '../tests/fakes/stripe.ts';
 
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))[1];
 const started = performance.now();
@@ -57,9 +57,11 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
   let stack;
   let wrangler;
   let clients;
+  let stripe;
   // wrangler dev runs in a process group of its own, which Ctrl-C on the bench would not reach.
   const interrupted = async () => {
     await wrangler?.stop();
+    await stripe?.close();
     await stack?.stop();
     process.exit(130);
   };
@@ -71,29 +73,40 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
       clients = await connectClients(stack.info.pg, Math.max(settings.contention, settings.holds, settings.duplicates, 1));
       await clients.list[0].query(NAIVE_SCHEMA);
     }
-    if (on('http')) {
+    if (['http', 'webhooks', 'bookings'].some(on)) {
       console.log('starting wrangler dev');
+      // Stripe's API for the booking holds' checkouts; the webhook deliveries are signed with its secret.
+      stripe = await startFakeStripe({ port: 0 });
       const limit = { limit: 100_000 };
       wrangler = await startWranglerDev({
-        SUPABASE_URL: stack.info.url,
-        SUPABASE_ANON_KEY: stack.info.anonKey,
-        SUPABASE_SERVICE_ROLE_KEY: stack.info.serviceRoleKey,
-        SUPABASE_JWT_SECRET: stack.info.jwtSecret,
-        // Room for every request of the run: the limiter still runs on each one.
-        RATE_LIMITS: JSON.stringify({ api: limit, booking: limit, webhooks: limit }),
-        STRIPE_WEBHOOK_SECRET: FAKE_STRIPE_WEBHOOK_SECRET,
+        vars: {
+          SUPABASE_URL: stack.info.url,
+          SUPABASE_ANON_KEY: stack.info.anonKey,
+          SUPABASE_SERVICE_ROLE_KEY: stack.info.serviceRoleKey,
+          SUPABASE_JWT_SECRET: stack.info.jwtSecret,
+          // Room for every request of the run: the limiter still runs on each one.
+          RATE_LIMITS: JSON.stringify({ api: limit, booking: limit, webhooks: limit }),
+          STRIPE_API_BASE: stripe.apiBase,
+          STRIPE_SECRET_KEY: stripe.secretKey,
+          STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+          BOOKING_FORM_SECRET: 'kwq8-bench-booking-form-secret-0123456789',
+          // No Make or calendar deliveries: they would only add the fakes' time to the figures.
+          MAKE_WEBHOOK_URL: '',
+          GOOGLE_SERVICE_ACCOUNT_JSON: '',
+        },
       });
-      await measure('2 edge path through HTTP', '2', () => measureEdgeHttp(settings, stack.info, wrangler.url));
     }
+    if (on('http')) await measure('2 edge path through HTTP', '2', () => measureEdgeHttp(settings, stack.info, wrangler.url));
     if (on('credits')) await measure('3 credits under contention', '3', () => measureCredits(settings, stack.info, clients.list));
-    if (on('webhooks')) await measure('5 webhooks', '5', () => measureWebhooks(settings, stack.info, clients.list));
-    if (on('bookings')) await measure('6 bookings', '6', () => measureBookings(settings, stack.info, clients.list));
+    if (on('webhooks')) await measure('5 webhooks', '5', () => measureWebhooks(settings, stack.info, clients.list, wrangler.url, stripe));
+    if (on('bookings')) await measure('6 bookings', '6', () => measureBookings(settings, stack.info, clients.list, wrangler.url));
   } catch (error) {
     failed = true;
     console.error(`could not start the local stack or wrangler dev: ${error instanceof Error ? error.stack : error}`);
     lines.push({ section: '2–6', metric: 'local stack / wrangler dev', figure: null, missing: 'not measured (see the log)' });
   } finally {
     await wrangler?.stop();
+    await stripe?.close();
     await clients?.end();
     await stack?.stop();
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);

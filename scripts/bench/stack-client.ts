@@ -1,8 +1,7 @@
 /**
  * What the bench arranges through the local stack's HTTP API, the way the product does it: users
  * through the Auth admin API, credits through the service RPCs a verified payment goes through
- * (create_payment, then apply_payment), projects with the user's own token, and access tokens
- * signed as GoTrue signs them.
+ * (create_payment, then apply_payment), and access tokens signed as GoTrue signs them.
  */
 import { randomUUID } from 'node:crypto';
 import { accessClaims, signHs256 } from '../../tests/support/tokens';
@@ -58,9 +57,4 @@ export async function topUp(stack: StackInfo, user: BenchUser, credits: number):
     ...amount,
   });
   await service(stack, '/rest/v1/rpc/apply_payment', { p_provider: 'upayments', p_provider_ref: ref, p_status: 'succeeded', ...amount });
-}
-
-export async function createProject(stack: StackInfo, owner: BenchUser, slug: string): Promise<string> {
-  const project = await post<{ id: string }>(stack, '/rest/v1/rpc/create_project', { p_name: `Bench ${slug}`, p_slug: slug }, owner.token);
-  return project.id;
 }

@@ -1,21 +1,17 @@
 /**
- * Section 5, Stripe webhooks. Checkouts are made as the product makes them (create_payment,
- * Checkout Session on the fake Stripe of tests/fakes, set_payment_checkout), the fake completes
- * them and hands back the signed `checkout.session.completed` deliveries without sending them.
- * Measured: deliveries verified and applied per second (beside verification alone), and N
- * concurrent deliveries of one event → effects applied (credit rows for the payment; must be 1),
- * beside a handler that checks the payment's status and then updates it (scripts/bench/naive.ts).
- *
- * `deliverStripeEvent` is the one place that hands a delivery to KWq8: until the billing webhook
- * route is on this branch, it does what POST /api/webhooks/stripe does (verifyWebhook, then
- * apply_payment with the event id through the local stack's RPC). To measure the route itself,
- * replace its body with a POST of `delivery.body` and `delivery.headers` to
- * `${workerUrl}/api/webhooks/stripe` (the bench's wrangler dev already has the fake's secret).
+ * Section 5, Stripe webhooks through the real route. Checkouts are made as the product makes them
+ * (create_payment, Checkout Session on the fake Stripe of tests/fakes, set_payment_checkout), the
+ * fake completes them and hands back the signed `checkout.session.completed` deliveries without
+ * sending them; the bench POSTs them to POST /api/webhooks/stripe under `wrangler dev`.
+ * Measured: deliveries verified and applied per second by the route (beside verification alone,
+ * in Node), and N concurrent deliveries of one event → effects applied (credit rows for the
+ * payment; must be 1), beside a handler that checks the payment's status and then updates it
+ * (scripts/bench/naive.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { startFakeStripe, type FakeStripe } from '../../tests/fakes/stripe';
-import { createCheckout, readSession } from '../../worker/providers/stripe/client';
+import type { FakeStripe } from '../../tests/fakes/stripe';
+import { createCheckout } from '../../worker/providers/stripe/client';
 import { verifyWebhook } from '../../worker/providers/stripe/webhook';
 import { mapConcurrent } from './load';
 import { applyPaymentByStatusCheck } from './naive';
@@ -33,30 +29,16 @@ const AMOUNT_FILS = 12_500;
 const CREDITS = 50;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Stripe event types the bench sends → the payment status they report. */
-const STATUS_OF: Record<string, (paid: boolean) => string | null> = {
-  'checkout.session.completed': (paid) => (paid ? 'succeeded' : null),
-  'checkout.session.async_payment_succeeded': () => 'succeeded',
-  'checkout.session.async_payment_failed': () => 'failed',
-  'checkout.session.expired': () => 'expired',
-};
-
-/** Hands one delivery to KWq8 as POST /api/webhooks/stripe would take it (see the header). */
-export async function deliverStripeEvent(stack: StackInfo, webhookSecret: string, delivery: StripeDelivery): Promise<void> {
-  const event = await verifyWebhook(webhookSecret, delivery.body, delivery.headers['Stripe-Signature'], nowSeconds());
-  const session = readSession(event.data.object);
-  const status = session ? STATUS_OF[event.type]?.(session.paymentStatus === 'paid') : null;
-  if (!session || !status) return;
-  await service(stack, '/rest/v1/rpc/apply_payment', {
-    p_provider: 'stripe',
-    p_provider_ref: session.sessionId,
-    p_status: status,
-    p_amount_fils: session.amountTotal,
-    p_currency: session.currency,
-    p_payment_id: session.paymentId,
-    p_event_id: event.id,
-    p_payload_sha256: createHash('sha256').update(delivery.body).digest('hex'),
+/** Hands one delivery to the Worker as Stripe sends it; any answer but 200 stops the bench. */
+export async function deliverStripeEvent(workerUrl: string, delivery: StripeDelivery): Promise<void> {
+  const response = await fetch(`${workerUrl}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+    signal: AbortSignal.timeout(30_000),
   });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST /api/webhooks/stripe answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
 /** A pending Stripe credit purchase and the fake's signed completion of it (not yet sent). */
@@ -97,87 +79,80 @@ async function effects(admin: pg.Client, paymentId: string): Promise<number> {
   return rows[0]!.n;
 }
 
-export async function measureWebhooks(settings: Settings, stack: StackInfo, clients: pg.Client[]) {
-  const stripe = await startFakeStripe({ port: 0 });
-  try {
-    const admin = clients[0]!;
-    const users = await Promise.all(Array.from({ length: 10 }, () => newUser(stack)));
-    const checkouts = await mapConcurrent(Array.from({ length: settings.webhookEvents }), 8, (_, i) =>
-      paidCheckout(stack, stripe, users[i % users.length]!),
-    );
+export async function measureWebhooks(settings: Settings, stack: StackInfo, clients: pg.Client[], workerUrl: string, stripe: FakeStripe) {
+  const admin = clients[0]!;
+  const users = await Promise.all(Array.from({ length: 10 }, () => newUser(stack)));
+  const checkouts = await mapConcurrent(Array.from({ length: settings.webhookEvents }), 8, (_, i) =>
+    paidCheckout(stack, stripe, users[i % users.length]!),
+  );
 
-    // Verification alone, then verification + apply: the same deliveries, at the same concurrency.
-    let started = performance.now();
-    await mapConcurrent(checkouts, settings.webhookConcurrency, ({ delivery }) =>
-      verifyWebhook(stripe.webhookSecret, delivery.body, delivery.headers['Stripe-Signature'], nowSeconds()),
-    );
-    const verifyRate = checkouts.length / ((performance.now() - started) / 1000);
-    started = performance.now();
-    await mapConcurrent(checkouts, settings.webhookConcurrency, ({ delivery }) =>
-      deliverStripeEvent(stack, stripe.webhookSecret, delivery),
-    );
-    const applyRate = checkouts.length / ((performance.now() - started) / 1000);
-    const { rows } = await admin.query<{ n: number }>(
-      `select count(*)::int as n from public.payments where id = any($1) and status = 'succeeded'`,
-      [checkouts.map((c) => c.paymentId)],
-    );
-    if (rows[0]!.n !== checkouts.length) throw new Error(`${rows[0]!.n} of ${checkouts.length} payments succeeded after their events`);
-    console.log(`${checkouts.length} events: verified ${verifyRate.toFixed(0)}/s alone, verified + applied ${applyRate.toFixed(0)}/s`);
+  // Verification alone, then verification + apply: the same deliveries, at the same concurrency.
+  let started = performance.now();
+  await mapConcurrent(checkouts, settings.webhookConcurrency, ({ delivery }) =>
+    verifyWebhook(stripe.webhookSecret, delivery.body, delivery.headers['Stripe-Signature'], nowSeconds()),
+  );
+  const verifyRate = checkouts.length / ((performance.now() - started) / 1000);
+  started = performance.now();
+  await mapConcurrent(checkouts, settings.webhookConcurrency, ({ delivery }) => deliverStripeEvent(workerUrl, delivery));
+  const applyRate = checkouts.length / ((performance.now() - started) / 1000);
+  const { rows } = await admin.query<{ n: number }>(
+    `select count(*)::int as n from public.payments where id = any($1) and status = 'succeeded'`,
+    [checkouts.map((c) => c.paymentId)],
+  );
+  if (rows[0]!.n !== checkouts.length) throw new Error(`${rows[0]!.n} of ${checkouts.length} payments succeeded after their events`);
+  console.log(`${checkouts.length} events: verified ${verifyRate.toFixed(0)}/s alone, verified + applied ${applyRate.toFixed(0)}/s`);
 
-    // One event, delivered N times at once (Stripe retries re-sign the same event).
-    const duplicate = await paidCheckout(stack, stripe, users[0]!);
-    const copies = await stripe.redeliver({ deliveryId: duplicate.delivery.id, times: settings.duplicates, deliver: false });
-    await Promise.all(copies.map((copy) => deliverStripeEvent(stack, stripe.webhookSecret, copy)));
-    const applied = await effects(admin, duplicate.paymentId);
+  // One event, delivered N times at once (Stripe retries re-sign the same event).
+  const duplicate = await paidCheckout(stack, stripe, users[0]!);
+  const copies = await stripe.redeliver({ deliveryId: duplicate.delivery.id, times: settings.duplicates, deliver: false });
+  await Promise.all(copies.map((copy) => deliverStripeEvent(workerUrl, copy)));
+  const applied = await effects(admin, duplicate.paymentId);
 
-    const naivePaymentId = randomUUID();
-    await admin.query('insert into bench_naive.users (id, credits_balance) values ($1, 0) on conflict (id) do nothing', [users[0]!.id]);
-    await admin.query(`insert into bench_naive.payments (id, user_id, status, credits) values ($1, $2, 'pending', $3)`, [
-      naivePaymentId,
-      users[0]!.id,
-      CREDITS,
-    ]);
-    await Promise.all(
-      copies.map(async (copy, i) => {
-        await verifyWebhook(stripe.webhookSecret, copy.body, copy.headers['Stripe-Signature'], nowSeconds());
-        return applyPaymentByStatusCheck(clients[i]!, naivePaymentId);
-      }),
-    );
-    const naive = await admin.query<{ n: number }>('select count(*)::int as n from bench_naive.credit_transactions where payment_id = $1', [
-      naivePaymentId,
-    ]);
-    const naiveApplied = naive.rows[0]!.n;
-    console.log(
-      `${settings.duplicates} concurrent deliveries of one event: applied ${applied} time(s); status-check handler: ${naiveApplied}`,
-    );
+  const naivePaymentId = randomUUID();
+  await admin.query('insert into bench_naive.users (id, credits_balance) values ($1, 0) on conflict (id) do nothing', [users[0]!.id]);
+  await admin.query(`insert into bench_naive.payments (id, user_id, status, credits) values ($1, $2, 'pending', $3)`, [
+    naivePaymentId,
+    users[0]!.id,
+    CREDITS,
+  ]);
+  await Promise.all(
+    copies.map(async (copy, i) => {
+      await verifyWebhook(stripe.webhookSecret, copy.body, copy.headers['Stripe-Signature'], nowSeconds());
+      return applyPaymentByStatusCheck(clients[i]!, naivePaymentId);
+    }),
+  );
+  const naive = await admin.query<{ n: number }>('select count(*)::int as n from bench_naive.credit_transactions where payment_id = $1', [
+    naivePaymentId,
+  ]);
+  const naiveApplied = naive.rows[0]!.n;
+  console.log(
+    `${settings.duplicates} concurrent deliveries of one event: applied ${applied} time(s); status-check handler: ${naiveApplied}`,
+  );
 
-    const lines: Line[] = [
-      {
-        section: '5',
-        metric: `Stripe events verified + applied/s (verifyWebhook + apply_payment RPC, ${settings.webhookConcurrency} at a time)`,
-        figure: perSecond(applyRate),
-        comparison: { label: 'verification alone (no database)', ...perSecond(verifyRate) },
-      },
-      {
-        section: '5',
-        metric: `${settings.duplicates} concurrent deliveries of one event → effects applied`,
-        figure: count(applied),
-        comparison: { label: 'handler that checks status, then updates', ...count(naiveApplied) },
-        budget: { text: 'exactly 1 (ARCHITECTURE.md §2)', ok: applied === 1 },
-      },
-    ];
-    return {
-      lines,
-      details: {
-        path: 'verifyWebhook + apply_payment RPC (route not on this branch)',
-        events: checkouts.length,
-        verifyRate,
-        applyRate,
-        applied,
-        naiveApplied,
-      },
-    };
-  } finally {
-    await stripe.close();
-  }
+  const lines: Line[] = [
+    {
+      section: '5',
+      metric: `Stripe events verified + applied/s (POST /api/webhooks/stripe, wrangler dev, ${settings.webhookConcurrency} at a time)`,
+      figure: perSecond(applyRate),
+      comparison: { label: 'signature verification alone (Node, no HTTP, no database)', ...perSecond(verifyRate) },
+    },
+    {
+      section: '5',
+      metric: `${settings.duplicates} concurrent deliveries of one event → effects applied`,
+      figure: count(applied),
+      comparison: { label: 'handler that checks status, then updates', ...count(naiveApplied) },
+      budget: { text: 'exactly 1 (ARCHITECTURE.md §2)', ok: applied === 1 },
+    },
+  ];
+  return {
+    lines,
+    details: {
+      path: 'POST /api/webhooks/stripe through wrangler dev',
+      events: checkouts.length,
+      verifyRate,
+      applyRate,
+      applied,
+      naiveApplied,
+    },
+  };
 }

@@ -5,15 +5,14 @@
  * cron) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser
  * server the test files connect to. The teardown stops all of it and leaves no process.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
+import { startWranglerDev, type WranglerDev } from '../../scripts/wrangler-dev';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
 import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
@@ -50,43 +49,6 @@ declare module 'vitest' {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 90_000;
-
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-/** Stops `wrangler dev` and everything it spawned (npx, node, workerd): its whole process group. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // the group is already gone
-    }
-  };
-  const exited = running(child) ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-  // The leader may exit before its children (workerd); make sure none outlive it.
-  signal('SIGKILL');
-}
-
-/** Waits for GET /api/health to answer 200 (the Worker is up and reaches the database). */
-async function waitForHealth(siteUrl: string, wrangler: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!running(wrangler)) throw new Error(`wrangler dev exited (${wrangler.exitCode ?? wrangler.signalCode}):\n${output()}`);
-    const status = await fetch(`${siteUrl}/api/health`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`wrangler dev did not answer /api/health within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
-}
 
 export default async function setup(project: TestProject) {
   if (!existsSync(join(ROOT, 'site/dist/index.html'))) {
@@ -95,22 +57,20 @@ export default async function setup(project: TestProject) {
   }
   const choice = await chooseBrowser();
 
-  const [workerPort, inspectorPort] = [await freePort(), await freePort()];
+  const workerPort = await freePort();
   const provided: Partial<Pick<E2eInfo, 'fakes' | 'upaymentsUrl'>> = {};
-  const siteUrl = `http://${HOST}:${workerPort}`;
+  const siteUrl = `http://127.0.0.1:${workerPort}`;
   let stack: LocalStack | undefined;
-  let wrangler: ChildProcess | undefined;
+  let wrangler: WranglerDev | undefined;
   let browser: BrowserServer | undefined;
   const fakes: Array<{ close(): Promise<void> }> = [];
   let make: Awaited<ReturnType<typeof startFakeMake>> | undefined;
-  const persistDir = await mkdtemp(join(tmpdir(), 'kwq8-e2e-wrangler-'));
 
   const teardown = async () => {
     await browser?.close();
-    if (wrangler) await stopGroup(wrangler);
+    await wrangler?.stop();
     await stack?.stop();
     await Promise.all(fakes.map((fake) => fake.close()));
-    await rm(persistDir, { recursive: true, force: true });
   };
 
   try {
@@ -156,26 +116,8 @@ export default async function setup(project: TestProject) {
       // The stack's own Google consent page stands in for Google.
       GOOGLE_SIGN_IN_ENABLED: 'true',
     };
-    const args = ['wrangler', 'dev', '--ip', HOST, '--port', String(workerPort), '--inspector-port', String(inspectorPort)];
-    // --test-scheduled: GET /__scheduled fires the Cron Trigger's jobs (wrangler.toml sends that path to the Worker).
-    args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--test-scheduled');
-    for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-    wrangler = spawn('npx', args, {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    });
-
-    // Kept only to explain a failed start; wrangler prints the bindings, so the keys are masked.
-    let log = '';
-    const keep = (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000));
-    wrangler.stdout!.on('data', keep);
-    wrangler.stderr!.on('data', keep);
-    const secrets = [stack.anonKey, stack.serviceRoleKey, stack.jwtSecret];
-    const output = () => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), log);
-
-    await waitForHealth(siteUrl, wrangler, output);
+    // With --test-scheduled, GET /__scheduled fires the Cron Trigger's jobs (wrangler.toml sends that path to the Worker).
+    wrangler = await startWranglerDev({ vars, port: workerPort, testScheduled: true });
     browser = await chromium.launchServer({ executablePath: choice.executablePath, args: choice.args, env: choice.env, headless: true });
     const probe = await chromium.connect(browser.wsEndpoint());
     console.log(`e2e browser: Chromium ${probe.version()}, ${choice.label}`);
