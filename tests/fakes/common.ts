@@ -2,7 +2,7 @@
  * What the local fake payment providers share: a node:http server whose close() also ends
  * requests left hanging on purpose, a record of the API requests received, outbound deliveries
  * (notifications, webhooks) that can be sent now or handed to a test to send itself, the JSON
- * control endpoint's plumbing, and the bilingual payment page's frame.
+ * control endpoint, and the bilingual payment page's frame.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -174,6 +174,39 @@ export class Overrides<T extends object> {
   clear() {
     this.byId.clear();
   }
+}
+
+/**
+ * The `/__control/*` endpoint both payment fakes answer: GET requests and deliveries; POST status
+ * (an override per id, `clear: true` removes it), reset, and each fake's own `actions`, whose
+ * JSON answers are sent as they are.
+ */
+export function controlEndpoint<T extends object>(parts: {
+  log: RequestLog;
+  deliveries: Deliveries;
+  overrides: Overrides<T>;
+  reset: () => void;
+  actions: Record<string, (input: Record<string, unknown>) => Promise<unknown>>;
+}) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const action = url.pathname.slice('/__control/'.length);
+    if (req.method === 'GET' && action === 'requests') return sendJson(res, 200, parts.log.list(url.searchParams.get('path') ?? ''));
+    if (req.method === 'GET' && action === 'deliveries') return sendJson(res, 200, parts.deliveries.list());
+    if (req.method !== 'POST') throw new HttpError(404, { error: 'no such control' });
+    const input = await readControl(req);
+    if (action === 'status') {
+      const { id, clear, ...override } = input;
+      parts.overrides.set(typeof id === 'string' ? id : undefined, clear === true ? null : (override as T));
+      return sendJson(res, 200, { ok: true });
+    }
+    if (action === 'reset') {
+      parts.reset();
+      return sendJson(res, 200, { ok: true });
+    }
+    const run = Object.hasOwn(parts.actions, action) ? parts.actions[action] : undefined;
+    if (!run) throw new HttpError(404, { error: 'no such control' });
+    sendJson(res, 200, await run(input));
+  };
 }
 
 export type Outcome = 'success' | 'failure' | 'cancel';

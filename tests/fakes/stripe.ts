@@ -33,7 +33,7 @@ import {
   OUTCOMES,
   paymentPage,
   randomToken,
-  readControl,
+  controlEndpoint,
   RequestLog,
   startServer,
   type Delivery,
@@ -385,32 +385,6 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     send(res, 200, html, { 'Content-Type': 'text/html; charset=utf-8' });
   }
 
-  async function control(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const action = url.pathname.slice('/__control/'.length);
-    if (req.method === 'GET' && action === 'requests') return sendJson(res, 200, log.list(url.searchParams.get('path') ?? ''));
-    if (req.method === 'GET' && action === 'deliveries') return sendJson(res, 200, deliveries.list());
-    if (req.method !== 'POST') throw new HttpError(404, { error: 'no such control' });
-    const input = await readControl(req);
-    switch (action) {
-      case 'complete':
-        return sendJson(res, 200, await complete(input as unknown as Parameters<typeof complete>[0]));
-      case 'event':
-        return sendJson(res, 200, { delivery: await event(input as unknown as Parameters<typeof event>[0]) });
-      case 'redeliver':
-        return sendJson(res, 200, { deliveries: await redeliver(input as unknown as Parameters<typeof redeliver>[0]) });
-      case 'status': {
-        const { id, clear, ...override } = input;
-        overrides.set(typeof id === 'string' ? id : undefined, clear === true ? null : (override as SessionOverride));
-        return sendJson(res, 200, { ok: true });
-      }
-      case 'reset':
-        reset();
-        return sendJson(res, 200, { ok: true });
-      default:
-        throw new HttpError(404, { error: 'no such control' });
-    }
-  }
-
   function reset() {
     sessions.clear();
     byIdempotencyKey.clear();
@@ -418,6 +392,17 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     deliveries.clear();
     overrides.clear();
   }
+  const control = controlEndpoint({
+    log,
+    deliveries,
+    overrides,
+    reset,
+    actions: {
+      complete: (input) => complete(input as unknown as Parameters<typeof complete>[0]),
+      event: async (input) => ({ delivery: await event(input as unknown as Parameters<typeof event>[0]) }),
+      redeliver: async (input) => ({ deliveries: await redeliver(input as unknown as Parameters<typeof redeliver>[0]) }),
+    },
+  });
 
   let baseUrl = '';
   const server = await startServer(options.port ?? FAKE_STRIPE_PORT, async (req, res, url) => {

@@ -26,7 +26,7 @@ import {
   paymentPage,
   randomDigits,
   randomToken,
-  readControl,
+  controlEndpoint,
   RequestLog,
   startServer,
   type Delivery,
@@ -293,36 +293,22 @@ export async function startFakeUpayments(options: FakeUpaymentsOptions = {}): Pr
     send(res, 200, html, { 'Content-Type': 'text/html; charset=utf-8' });
   }
 
-  async function control(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const action = url.pathname.slice('/__control/'.length);
-    if (req.method === 'GET' && action === 'requests') return sendJson(res, 200, log.list(url.searchParams.get('path') ?? ''));
-    if (req.method === 'GET' && action === 'deliveries') return sendJson(res, 200, deliveries.list());
-    if (req.method !== 'POST') throw new HttpError(404, { error: 'no such control' });
-    const input = await readControl(req);
-    switch (action) {
-      case 'complete':
-        return sendJson(res, 200, await complete(input as unknown as Parameters<typeof complete>[0]));
-      case 'notify':
-        return sendJson(res, 200, { delivery: await notify(input as unknown as Parameters<typeof notify>[0]) });
-      case 'status': {
-        const { id, clear, ...override } = input;
-        overrides.set(typeof id === 'string' ? id : undefined, clear === true ? null : (override as StatusOverride));
-        return sendJson(res, 200, { ok: true });
-      }
-      case 'reset':
-        reset();
-        return sendJson(res, 200, { ok: true });
-      default:
-        throw new HttpError(404, { error: 'no such control' });
-    }
-  }
-
   function reset() {
     charges.clear();
     log.clear();
     deliveries.clear();
     overrides.clear();
   }
+  const control = controlEndpoint({
+    log,
+    deliveries,
+    overrides,
+    reset,
+    actions: {
+      complete: (input) => complete(input as unknown as Parameters<typeof complete>[0]),
+      notify: async (input) => ({ delivery: await notify(input as unknown as Parameters<typeof notify>[0]) }),
+    },
+  });
 
   let baseUrl = '';
   const server = await startServer(options.port ?? FAKE_UPAYMENTS_PORT, async (req, res, url) => {
