@@ -21,7 +21,7 @@ interface Service {
   priceFils: number;
 }
 interface Page {
-  project: { slug: string; name: string; timeZone: string; holdMinutes: number };
+  project: { slug: string; name: string; timeZone: string; holdMinutes: number; logoUrl: string | null };
   today: string;
   bookingWindowDays: number;
   services: Service[];
@@ -235,7 +235,10 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
 
   return (
     <>
-      <h1>{page.project.name}</h1>
+      <header className="project-head">
+        {page.project.logoUrl && <ProjectLogo url={page.project.logoUrl} alt={fill(t.logoAlt, { name: page.project.name })} />}
+        <h1>{page.project.name}</h1>
+      </header>
       {page.services.length === 0 ? (
         <p>{t.noServices}</p>
       ) : (
@@ -369,6 +372,13 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
       )}
     </>
   );
+}
+
+/** The project's logo in a fixed box (no layout shift while it loads); gone, not a broken icon, if it fails. */
+function ProjectLogo({ url, alt }: { url: string; alt: string }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) return null;
+  return <img className="project-logo" src={url} alt={alt} width={64} height={64} decoding="async" onError={() => setFailed(true)} />;
 }
 
 function Confirmation({
