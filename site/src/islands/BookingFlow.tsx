@@ -11,7 +11,7 @@ import { normalizePhone } from '../../../shared/booking';
 import type { ErrorBody } from '../../../shared/errors';
 import { bookingStrings, fill, type BookingStrings } from '../i18n/booking';
 import type { SiteLocale } from '../i18n/locales';
-import { formatFils } from '../lib/format';
+import { formatFils, formatNumber } from '../lib/format';
 
 interface Service {
   id: string;
@@ -262,7 +262,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                     <span>
                       <strong>{serviceName(entry, locale)}</strong>
                       <span className="meta">
-                        {fill(t.minutes, { n: entry.durationMinutes })} · {formatFils(locale, entry.priceFils)}
+                        {fill(t.minutes, { n: formatNumber(locale, entry.durationMinutes) })} · {formatFils(locale, entry.priceFils)}
                       </span>
                     </span>
                   </label>
@@ -359,7 +359,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                       <input type="radio" name="pay" value="stripe" /> {t.stripe}
                     </label>
                   </fieldset>
-                  <p className="meta">{fill(t.holdNote, { n: page.project.holdMinutes })}</p>
+                  <p className="meta">{fill(t.holdNote, { n: formatNumber(locale, page.project.holdMinutes) })}</p>
                   <p className="notice error" role="alert">
                     {notice}
                   </p>
