@@ -235,7 +235,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
 
   return (
     <>
-      <header className="project-head">
+      <header className="booking-head">
         {page.project.logoUrl && <ProjectLogo url={page.project.logoUrl} alt={fill(t.logoAlt, { name: page.project.name })} />}
         <h1>{page.project.name}</h1>
       </header>
