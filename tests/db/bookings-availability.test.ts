@@ -178,6 +178,7 @@ describe('the public page of a project', () => {
     const page = await asAnon(db, `public.public_booking_page($1)`, [project.slug], T0);
     expect(page).toEqual({
       project: { slug: project.slug, name: `Project ${project.slug}`, time_zone: 'Asia/Kuwait', hold_minutes: 15 },
+      logo: null,
       today: '2027-01-06',
       booking_window_days: 180,
       services: [{ id: shown, name_ar: 'جلسة Shown', name_en: 'Shown', duration_minutes: 60, price_fils: 12500, currency: 'KWD' }],
@@ -189,6 +190,21 @@ describe('the public page of a project', () => {
     const arabic = await newProject(db, project.ownerId, 'استوديو-علي');
     expect(arabic).toBeTruthy();
     expect((await asAnon(db, `public.public_booking_page('استوديو-على')`, [], T0)).project.slug).toBe('استوديو-علي');
+  });
+
+  it("names the project's logo only when the public bucket has it, with the time it last changed", async () => {
+    const project = await bookingProject(db);
+    const logo = async () => (await asAnon(db, `public.public_booking_page($1)`, [project.slug], T0)).logo;
+    const store = (bucket: string, name: string) =>
+      db.admin.query(
+        `insert into storage.objects (bucket_id, name, metadata) values ($1, $2, '{"size": 1}') returning to_jsonb(updated_at) as at`,
+        [bucket, `${project.projectId}/${name}`],
+      );
+    await store('project-assets', 'logo');
+    await store('project-public', '3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f');
+    expect(await logo()).toBeNull();
+    const { rows } = await store('project-public', 'logo');
+    expect(await logo()).toEqual({ project_id: project.projectId, updated_at: rows[0].at });
   });
 
   it('availability of an inactive service or one of another project is NOT_FOUND_002', async () => {

@@ -20,7 +20,13 @@ function directives(csp: string): Map<string, string[]> {
 
 describe('edge headers', () => {
   it('give every page security headers', async () => {
-    for (const url of [urlOf('ar', '/'), urlOf('en', '/pricing/'), urlOf('ar', '/signin/'), urlOf('en', '/dashboard/')]) {
+    for (const url of [
+      urlOf('ar', '/'),
+      urlOf('en', '/pricing/'),
+      urlOf('ar', '/signin/'),
+      urlOf('en', '/dashboard/'),
+      urlOf('ar', '/book/demo-studio/'),
+    ]) {
       const response = await fetch(url);
       expect(response.status, url).toBe(200);
       const csp = directives(response.headers.get('Content-Security-Policy') ?? '');

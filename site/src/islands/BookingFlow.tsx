@@ -11,7 +11,7 @@ import { normalizePhone } from '../../../shared/booking';
 import type { ErrorBody } from '../../../shared/errors';
 import { bookingStrings, fill, type BookingStrings } from '../i18n/booking';
 import type { SiteLocale } from '../i18n/locales';
-import { formatFils } from '../lib/format';
+import { formatFils, formatNumber } from '../lib/format';
 
 interface Service {
   id: string;
@@ -21,7 +21,7 @@ interface Service {
   priceFils: number;
 }
 interface Page {
-  project: { slug: string; name: string; timeZone: string; holdMinutes: number };
+  project: { slug: string; name: string; timeZone: string; holdMinutes: number; logoUrl: string | null };
   today: string;
   bookingWindowDays: number;
   services: Service[];
@@ -235,7 +235,10 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
 
   return (
     <>
-      <h1>{page.project.name}</h1>
+      <header className="booking-head">
+        {page.project.logoUrl && <ProjectLogo url={page.project.logoUrl} alt={fill(t.logoAlt, { name: page.project.name })} />}
+        <h1>{page.project.name}</h1>
+      </header>
       {page.services.length === 0 ? (
         <p>{t.noServices}</p>
       ) : (
@@ -259,7 +262,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                     <span>
                       <strong>{serviceName(entry, locale)}</strong>
                       <span className="meta">
-                        {fill(t.minutes, { n: entry.durationMinutes })} · {formatFils(locale, entry.priceFils)}
+                        {fill(t.minutes, { n: formatNumber(locale, entry.durationMinutes) })} · {formatFils(locale, entry.priceFils)}
                       </span>
                     </span>
                   </label>
@@ -356,7 +359,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
                       <input type="radio" name="pay" value="stripe" /> {t.stripe}
                     </label>
                   </fieldset>
-                  <p className="meta">{fill(t.holdNote, { n: page.project.holdMinutes })}</p>
+                  <p className="meta">{fill(t.holdNote, { n: formatNumber(locale, page.project.holdMinutes) })}</p>
                   <p className="notice error" role="alert">
                     {notice}
                   </p>
@@ -369,6 +372,13 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
       )}
     </>
   );
+}
+
+/** The project's logo in a fixed box (no layout shift while it loads); gone, not a broken icon, if it fails. */
+function ProjectLogo({ url, alt }: { url: string; alt: string }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) return null;
+  return <img className="project-logo" src={url} alt={alt} width={64} height={64} decoding="async" onError={() => setFailed(true)} />;
 }
 
 function Confirmation({

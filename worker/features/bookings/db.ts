@@ -3,9 +3,10 @@
  * *_bookings.sql) and their API shapes: the owner's view of a booking, the only one that carries
  * the client's contact details, and the visitor's, which never does.
  */
+import { LOGO_NAME, publicAssetPath } from '../../../shared/assets';
 import type { AuthUser } from '../../auth/middleware';
 import { rpc } from '../../db/rpc';
-import type { Bindings } from '../../env';
+import { appConfig, type Bindings } from '../../env';
 
 export interface DbBooking {
   id: string;
@@ -209,9 +210,19 @@ const toPublicBooking = (row: DbPublicBooking) => ({
 });
 export type PublicBooking = ReturnType<typeof toPublicBooking>;
 
+/** The project's logo as public_booking_page finds it in the public bucket; null when there is none. */
+type DbLogo = { project_id: string; updated_at: string } | null;
+
+/** The logo's public URL, versioned by its last change so a replaced logo is not served from a stale cache. */
+function logoUrl(env: Bindings, logo: DbLogo): string | null {
+  if (!logo) return null;
+  return `${appConfig(env).supabaseUrl}${publicAssetPath(logo.project_id, LOGO_NAME)}?v=${Date.parse(logo.updated_at)}`;
+}
+
 export async function publicBookingPage(env: Bindings, slug: string) {
   const page = await rpc<{
     project: { slug: string; name: string; time_zone: string; hold_minutes: number };
+    logo: DbLogo;
     today: string;
     booking_window_days: number;
     services: DbService[];
@@ -219,7 +230,13 @@ export async function publicBookingPage(env: Bindings, slug: string) {
     closed_dates: string[];
   }>(env, 'public_booking_page', { p_slug: slug }, 'anon');
   return {
-    project: { slug: page.project.slug, name: page.project.name, timeZone: page.project.time_zone, holdMinutes: page.project.hold_minutes },
+    project: {
+      slug: page.project.slug,
+      name: page.project.name,
+      timeZone: page.project.time_zone,
+      holdMinutes: page.project.hold_minutes,
+      logoUrl: logoUrl(env, page.logo),
+    },
     today: page.today,
     bookingWindowDays: page.booking_window_days,
     services: page.services.map(toService),

@@ -9,14 +9,9 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_QUOTA } from '../../../../shared/assets';
 import { call, errorCode, newUser, service, storedVersions, type TestUser } from '../../../support/api';
+import { JPEG, PNG, WEBP } from '../../../support/images';
 import { signHs256 } from '../../../support/tokens';
 
-const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (byte) => parseInt(byte, 16));
-const PNG = hex(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2219bc40000000049454e44ae426082',
-);
-const JPEG = hex('ffd8ffe000104a46494600010100000100010000ffd9');
-const WEBP = new Uint8Array([...new TextEncoder().encode('RIFF'), 12, 0, 0, 0, ...new TextEncoder().encode('WEBPVP8 '), 0, 0, 0, 0]);
 const bytesOf = async (response: Response) => new Uint8Array(await response.arrayBuffer());
 
 interface Asset {

@@ -17,4 +17,15 @@ describe('the booking page route', () => {
     expect(html).toContain('<astro-island');
     expect(html).toContain('BookingFlow');
   });
+
+  it('keeps the security headers of the static site (site/public/_headers), with images from Storage allowed', async () => {
+    const response = await call('GET', '/en/book/demo-studio/');
+    const csp = response.headers.get('Content-Security-Policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/img-src [^;]*https:\/\/\*\.supabase\.co/);
+    expect(response.headers.get('Strict-Transport-Security')).toMatch(/max-age=\d{8,}/);
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
+  });
 });
