@@ -278,7 +278,7 @@ export const en: Dictionary = {
   'domains.notVerifiedYet': 'We could not find the verification record yet. DNS changes can take up to an hour, so try again later.',
   'domains.searchTitle': 'Find a new domain',
   'domains.searchLabel': 'Domain name',
-  'domains.searchHint': 'In Arabic or English, with the extension, like \u2068حلويات.com\u2069 or example.com',
+  'domains.searchHint': 'In Arabic or English, with the extension, like \u2066حلويات.com\u2069 or example.com',
   'domains.search': 'Search',
   'domains.searching': 'Searching…',
   'domains.name.invalid': 'Type a full domain name with its extension, like example.com',

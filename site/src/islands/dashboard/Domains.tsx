@@ -130,7 +130,9 @@ function CopyValue({ label, value }: { label: string; value: string }) {
     );
   return (
     <span className="copy-value">
-      <code dir="ltr">{value}</code>
+      <code>
+        <bdi dir="ltr">{value}</bdi>
+      </code>
       <button type="button" className="secondary small" onClick={() => void copy()} aria-label={t('domains.copy', { what: label })}>
         {t('domains.copyShort')}
       </button>
@@ -417,13 +419,9 @@ function SearchResult({ found, onBuy, onAttach }: { found: DomainCheck; onBuy: (
           text={t('domains.result.unsupported')}
           values={{
             name,
-            tlds: (
-              <bdi dir="ltr">
-                {formatList(
-                  locale,
-                  found.tlds.map((tld) => `.${tld}`),
-                )}
-              </bdi>
+            tlds: formatList(
+              locale,
+              found.tlds.map((tld) => isolate(`.${tld}`)),
             ),
           }}
         />
@@ -551,7 +549,7 @@ export function Domains({ project, id }: { project: Project; id: string }) {
               <input
                 {...props}
                 name="domain"
-                dir="auto"
+                dir="ltr"
                 autoComplete="off"
                 spellCheck={false}
                 maxLength={300}
@@ -589,7 +587,7 @@ export function Domains({ project, id }: { project: Project; id: string }) {
               <input
                 {...props}
                 name="domain"
-                dir="auto"
+                dir="ltr"
                 autoComplete="off"
                 spellCheck={false}
                 maxLength={300}
