@@ -1,15 +1,17 @@
 /**
  * One project's domains: search a name (Arabic names also shown as punycode), buy an available one
- * (the registrant contact checked here with the API's own rules before any payment) on the
- * provider's page, or connect a domain the owner already has (DNS records to copy, then verify).
- * The list shows each domain's status as the API has it now; a registration in progress can be
- * refreshed. After a checkout the panel of that project opens again when the payer comes back.
+ * on the provider's page (the registrant contact is checked here with the API's own rules before
+ * any payment; its email starts as the sign-in address), or connect a domain the owner already has
+ * (DNS records to copy, then verify). The list shows each domain's status as the API has it now; a
+ * registration in progress can be refreshed. After a checkout the panel of that project opens
+ * again when the payer comes back.
  */
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import { toast } from 'sonner';
 import { domainContact, type DomainContactInput } from '../../../../shared/domain-contacts';
 import { parseDomainName } from '../../../../shared/domain-name';
 import { isolate } from '../../i18n';
+import { supabase } from '../../lib/api';
 import { formatDate, formatFils, formatList } from '../../lib/format';
 import { Rich, useCalm, useI18n } from '../common';
 import { useApi, type DomainAdded, type DomainCheck, type Project, type ProjectDomain } from './data';
@@ -312,6 +314,21 @@ function BuyForm({ project, found, onCancel }: { project: Project; found: Domain
   const [busy, setBusy] = useState(false);
   const keys = useRef(new Map<string, string>());
   const price = formatFils(locale, found.price?.amountFils ?? 0);
+
+  // The API has no profile to prefill from; the sign-in address is the one contact detail the page knows.
+  useEffect(() => {
+    let stopped = false;
+    void supabase()
+      .then((auth) => auth.auth.getSession())
+      .then(({ data }) => {
+        const email = data.session?.user.email ?? '';
+        if (!stopped && contactProblem('email', email) === null) {
+          setContact((current) => (current.email ? current : { ...current, email }));
+        }
+      })
+      .catch(() => {});
+    return () => void (stopped = true);
+  }, []);
 
   const change = (field: ContactField, value: string) => {
     setContact((current) => ({ ...current, [field]: latinDigits(value) }));
