@@ -38,7 +38,7 @@ async function visitIsland(page: Page, locale: SiteLocale, path: string) {
   return status;
 }
 
-/** Signs in an owner with a plan, a project and a booking, then opens the dashboard with the bookings showing. */
+/** Signs in an owner with a plan, a project and a booking, then opens the dashboard with the bookings and domains showing. */
 async function visitDashboard(page: Page, locale: SiteLocale, path: string) {
   const owner = await ownerWithPlan('premium');
   await signIn(page, owner.email);
@@ -51,6 +51,8 @@ async function visitDashboard(page: Page, locale: SiteLocale, path: string) {
   await page.getByTestId('credits-total').waitFor();
   await page.getByRole('button', { name: i18n[locale].t('projects.showBookings') }).click();
   await page.getByText(i18n[locale].t('bookings.status.held')).waitFor();
+  await page.getByRole('button', { name: i18n[locale].t('domains.show') }).click();
+  await page.getByText(i18n[locale].t('domains.empty')).waitFor();
   return status;
 }
 

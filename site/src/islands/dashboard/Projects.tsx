@@ -9,6 +9,7 @@ import { useCalm, useI18n } from '../common';
 import ProjectAssets from '../ProjectAssets';
 import { Bookings } from './Bookings';
 import { ConfirmDialog } from './ConfirmDialog';
+import { Domains, domainsPanelWasOpen, forgetDomainsPanel } from './Domains';
 import { useApi, type Project } from './data';
 
 /** A project-name field with its own validation message. */
@@ -166,6 +167,8 @@ function ProjectItem({
   const [showImages, setShowImages] = useState(false);
   const bookingsId = useId();
   const imagesId = useId();
+  const [showDomains, setShowDomains] = useState(() => domainsPanelWasOpen(project.id));
+  const domainsId = useId();
 
   return (
     <li className="project" data-testid="project">
@@ -215,6 +218,18 @@ function ProjectItem({
         >
           {t('projects.showImages')}
         </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showDomains}
+          aria-controls={domainsId}
+          onClick={() => {
+            if (showDomains) forgetDomainsPanel();
+            setShowDomains(!showDomains);
+          }}
+        >
+          {t('domains.show')}
+        </button>
         <button type="button" className="secondary danger-text" onClick={() => onDelete(project)}>
           {t('projects.delete')}
         </button>
@@ -225,6 +240,7 @@ function ProjectItem({
           <ProjectAssets projectId={project.id} locale={locale} />
         </div>
       )}
+      {showDomains && <Domains project={project} id={domainsId} />}
     </li>
   );
 }

@@ -15,6 +15,9 @@ export type LedgerEntry = LedgerPage['entries'][number];
 export type Project = InferResponseType<Routes['projects']['$get'], 200>['projects'][number];
 export type BookingPage = InferResponseType<Routes['projects'][':id']['bookings']['$get'], 200>;
 export type Booking = BookingPage['bookings'][number];
+export type DomainCheck = InferResponseType<Routes['domains']['check']['$get'], 200>;
+export type DomainAdded = InferResponseType<Routes['projects'][':id']['domain']['$post'], 201>;
+export type ProjectDomain = InferResponseType<Routes['projects'][':id']['domains']['$get'], 200>['domains'][number];
 
 /** A keyset-paged list as the dashboard keeps it: rows so far and the cursor of the next page. */
 export interface Paged<T> {
