@@ -8,6 +8,7 @@ import { isolate } from '../../i18n';
 import { useCalm, useI18n } from '../common';
 import ProjectAssets from '../ProjectAssets';
 import { Bookings } from './Bookings';
+import { BookingSetup } from './BookingSetup';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useApi, type Project } from './data';
 
@@ -164,8 +165,10 @@ function ProjectItem({
   const [renaming, setRenaming] = useState(false);
   const [showBookings, setShowBookings] = useState(false);
   const [showImages, setShowImages] = useState(false);
+  const [showSetup, setShowSetup] = useState(false);
   const bookingsId = useId();
   const imagesId = useId();
+  const setupId = useId();
 
   return (
     <li className="project" data-testid="project">
@@ -215,11 +218,21 @@ function ProjectItem({
         >
           {t('projects.showImages')}
         </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showSetup}
+          aria-controls={setupId}
+          onClick={() => setShowSetup(!showSetup)}
+        >
+          {t('projects.showSetup')}
+        </button>
         <button type="button" className="secondary danger-text" onClick={() => onDelete(project)}>
           {t('projects.delete')}
         </button>
       </div>
       {showBookings && <Bookings project={project} id={bookingsId} />}
+      {showSetup && <BookingSetup project={project} id={setupId} />}
       {showImages && (
         <div id={imagesId}>
           <ProjectAssets projectId={project.id} locale={locale} />

@@ -15,6 +15,9 @@ export type LedgerEntry = LedgerPage['entries'][number];
 export type Project = InferResponseType<Routes['projects']['$get'], 200>['projects'][number];
 export type BookingPage = InferResponseType<Routes['projects'][':id']['bookings']['$get'], 200>;
 export type Booking = BookingPage['bookings'][number];
+export type Service = InferResponseType<Routes['projects'][':id']['services']['$get'], 200>['services'][number];
+export type OpeningHours = InferResponseType<Routes['projects'][':id']['hours']['$get'], 200>['hours'];
+export type BookingSettings = InferResponseType<Routes['projects'][':id']['booking-settings']['$get'], 200>['settings'];
 
 /** A keyset-paged list as the dashboard keeps it: rows so far and the cursor of the next page. */
 export interface Paged<T> {
