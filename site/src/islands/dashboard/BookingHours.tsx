@@ -4,6 +4,7 @@
  * whole week is saved at once, as the API takes it.
  */
 import { useState, type SubmitEvent } from 'react';
+import { isolate } from '../../i18n';
 import { formatWeekday } from '../../lib/format';
 import { useCalm, useI18n } from '../common';
 import { useApi, type OpeningHours } from './data';
@@ -68,7 +69,7 @@ export function BookingHours({ projectId, initial, timeZone }: { projectId: stri
   return (
     <section className="setup-section" aria-labelledby={`${projectId}-hours`}>
       <h4 id={`${projectId}-hours`}>{t('setup.hours')}</h4>
-      <p className="hint">{t('setup.hoursHint', { zone: timeZone })}</p>
+      <p className="hint">{t('setup.hoursHint', { zone: isolate(timeZone) })}</p>
       <form onSubmit={(event) => void save(event)} noValidate>
         <div className="week">
           {days.map((day, weekday) => (

@@ -49,7 +49,7 @@ export function BookingSetup({ project, id }: { project: Project; id: string }) 
     <div className="booking-setup" id={id}>
       <h3>{t('setup.heading', { name: isolate(project.name) })}</h3>
       <p className="public-link">
-        {t('setup.publicLink')}{' '}
+        <span>{t('setup.publicLink')}</span>
         <a href={page} data-testid="booking-link">
           <bdi dir="ltr" className="address">
             {`${location.host}${page}`}
