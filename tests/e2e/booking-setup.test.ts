@@ -5,7 +5,9 @@
  * with K-Net on the fake UPayments page; the owner sees it confirmed, cancels it after a
  * confirmation, and the row says cancelled with a refund needed while the project's Make inbox
  * receives booking.cancelled, signed with the secret the dashboard showed. The screens are also
- * checked at 360 px (no sideways scrolling) and with axe, in Arabic and English.
+ * checked at 360 px (no sideways scrolling) and with axe, in Arabic and English. In English, the
+ * calm paths: a service typed offline survives to the retry, edits, stopping and resuming an
+ * offer, and bad hours or settings refused at the field without a request.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
@@ -112,7 +114,7 @@ describe('the owner’s booking setup', () => {
     await page.getByText(t('setup.hoursSaved')).waitFor();
 
     // A closed day far ahead, added and shown in the page's language.
-    await setup.getByLabel(t('setup.closedDate')).fill('2030-01-15');
+    await setup.getByLabel(t('setup.closedDate'), { exact: true }).fill('2030-01-15');
     await setup.getByRole('button', { name: t('setup.addClosed') }).click();
     await page.getByText(t('setup.closedAdded', { date: formatDate('ar', '2030-01-15') })).waitFor();
 
@@ -219,5 +221,100 @@ describe('the owner’s booking setup', () => {
     await english.getByRole('group', { name: formatWeekday('en', 1) }).waitFor();
     expect(await english.getByText(en.t('setup.hoursHint', { zone: isolate('Asia/Kuwait') })).count()).toBe(1);
     await checkScreens(page, 'booking-setup-en');
+  });
+  it('in English: keeps a service typed through a network failure, edits it, stops and resumes offering it, and refuses bad hours and settings at the field', async () => {
+    const page = await newPage();
+    await signIn(page, (await ownerWithPlan('basic')).email);
+    await page.getByLabel(t('projects.name')).fill('Studio Noor');
+    await page.getByRole('button', { name: t('projects.create') }).click();
+    await page.getByTestId('project').waitFor();
+    await page.goto(urlOf('en', '/dashboard/'));
+    const setup = await openSetup(page, 'en');
+    const { t: e } = en;
+
+    // Added while offline: the toast offers a retry and the form keeps what was typed.
+    await page.route('**/api/projects/*/services', (route) =>
+      route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback(),
+    );
+    const form = setup.locator('.service-form');
+    await form.getByLabel(e('setup.nameAr')).fill('قص شعر');
+    await form.getByLabel(e('setup.nameEn')).fill('Haircut');
+    await form.getByLabel(e('setup.duration')).fill('45');
+    await form.getByLabel(e('setup.price')).fill('5');
+    await form.getByLabel(e('setup.buffer')).fill('15');
+    await form.getByRole('button', { name: e('setup.add') }).click();
+    const toast = page.locator('[data-sonner-toast]').filter({ hasText: e('common.networkError') });
+    await toast.waitFor();
+    expect(await form.getByLabel(e('setup.nameEn')).inputValue()).toBe('Haircut');
+    expect(await form.getByLabel(e('setup.price')).inputValue()).toBe('5');
+    await page.unroute('**/api/projects/*/services');
+    await toast.getByRole('button', { name: e('common.retry') }).click();
+    await page.getByText(e('setup.added', { name: isolate('Haircut') })).waitFor();
+    const service = setup.getByTestId('services').locator('li');
+    expect(await service.textContent()).toContain(
+      e('setup.factsBuffer', {
+        duration: en.plural('unit.minutes', 45),
+        price: formatFils('en', 5000),
+        buffer: en.plural('unit.minutes', 15),
+      }),
+    );
+
+    // Edit: Escape leaves the form as it was; a new price is saved and shown.
+    await service.getByRole('button', { name: e('setup.edit') }).click();
+    const edit = service.getByRole('group', { name: e('setup.editService', { name: isolate('Haircut') }) });
+    await edit.getByLabel(e('setup.price')).press('Escape');
+    await edit.waitFor({ state: 'detached' });
+    await service.getByRole('button', { name: e('setup.edit') }).click();
+    expect(await edit.getByLabel(e('setup.price')).inputValue()).toBe('5.000');
+    await edit.getByLabel(e('setup.price')).fill('12.25');
+    await edit.getByRole('button', { name: e('common.save') }).click();
+    await page.getByText(e('setup.saved', { name: isolate('Haircut') })).waitFor();
+    expect(await service.textContent()).toContain(formatFils('en', 12_250));
+
+    // Stop offering it only once confirmed; it can be offered again.
+    await service.getByRole('button', { name: e('setup.deactivate') }).click();
+    const dialog = page.getByRole('dialog', { name: e('setup.deactivateTitle', { name: isolate('Haircut') }) });
+    await dialog.getByRole('button', { name: e('common.cancel') }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await service.textContent()).not.toContain(e('setup.inactive'));
+    await service.getByRole('button', { name: e('setup.deactivate') }).click();
+    await dialog.getByRole('button', { name: e('setup.deactivate') }).click();
+    await page.getByText(e('setup.deactivated', { name: isolate('Haircut') })).waitFor();
+    expect(await service.textContent()).toContain(e('setup.inactive'));
+    await page.reload();
+    const again = await openSetup(page, 'en');
+    const stored = again.getByTestId('services').locator('li');
+    expect(await stored.textContent()).toContain(e('setup.inactive'));
+    await stored.getByRole('button', { name: e('setup.activate') }).click();
+    await page.getByText(e('setup.activated', { name: isolate('Haircut') })).waitFor();
+    expect(await stored.textContent()).not.toContain(e('setup.inactive'));
+
+    // Refused at the field, without asking the API: a day closing before it opens, a hold of 99 minutes.
+    const puts: string[] = [];
+    page.on('request', (request) => request.method() === 'PUT' && puts.push(request.url()));
+    const monday = again.getByRole('group', { name: formatWeekday('en', 1) });
+    await monday.getByLabel(e('setup.open')).check();
+    await monday.getByLabel(e('setup.opens')).fill('18:00');
+    await monday.getByLabel(e('setup.closes')).fill('10:00');
+    await again.getByRole('button', { name: e('setup.saveHours') }).click();
+    await monday
+      .getByRole('alert')
+      .filter({ hasText: e('setup.rangeInvalid') })
+      .waitFor();
+    await again.getByLabel(e('setup.holdMinutes')).fill('99');
+    await again.getByRole('button', { name: e('setup.saveSettings') }).click();
+    await again
+      .getByRole('alert')
+      .filter({ hasText: e('setup.holdInvalid') })
+      .waitFor();
+    expect(puts).toEqual([]);
+
+    // A closed date added and removed again.
+    await again.getByLabel(e('setup.closedDate'), { exact: true }).fill('2031-03-20');
+    await again.getByRole('button', { name: e('setup.addClosed') }).click();
+    await page.getByText(e('setup.closedAdded', { date: formatDate('en', '2031-03-20') })).waitFor();
+    await again.getByRole('button', { name: e('setup.removeClosed', { date: formatDate('en', '2031-03-20') }) }).click();
+    await page.getByText(e('setup.closedRemoved', { date: formatDate('en', '2031-03-20') })).waitFor();
+    await again.getByText(e('setup.noClosed')).waitFor();
   });
 });

@@ -7,7 +7,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { serviceBody } from '../../../../shared/booking';
 import { asciiDigits } from '../../../../shared/digits';
-import { FILS_PER_KWD } from '../../../../shared/pricing';
+import { filsToKwdString, kwdToFils } from '../../../../shared/pricing';
 import { isolate, type TextKey } from '../../i18n';
 import { formatFils } from '../../lib/format';
 import { useCalm, useI18n } from '../common';
@@ -34,21 +34,15 @@ const MESSAGES: Record<string, TextKey> = {
   bufferMinutes: 'setup.bufferInvalid',
 };
 
-/** "7.5" / "٧٫٥" → 7500 fils; NaN for anything that is not a plain amount with at most three decimals. */
-export function parseFils(text: string): number {
-  const match = /^(\d{1,7})(?:[.٫](\d{1,3}))?$/.exec(asciiDigits(text.trim()));
-  if (!match) return NaN;
-  return Number(match[1]) * FILS_PER_KWD + Number((match[2] ?? '').padEnd(3, '0'));
-}
-
-const kwdInput = (fils: number) => `${Math.trunc(fils / FILS_PER_KWD)}.${String(fils % FILS_PER_KWD).padStart(3, '0')}`;
+/** "7.5" / "٧٫٥" → 7500 fils, by digits (shared/pricing); NaN for anything that is not an exact amount. */
+const parseFils = (text: string) => kwdToFils(asciiDigits(text.trim()).replace('٫', '.')) ?? NaN;
 const minutes = (text: string) => (/^\d{1,4}$/.test(asciiDigits(text.trim())) ? Number(asciiDigits(text.trim())) : NaN);
 
 const draftOf = (service: Service): Draft => ({
   nameAr: service.nameAr,
   nameEn: service.nameEn,
   duration: String(service.durationMinutes),
-  price: kwdInput(service.priceFils),
+  price: filsToKwdString(service.priceFils),
   buffer: String(service.bufferMinutes ?? 0),
 });
 
