@@ -13,7 +13,7 @@ import { formatFils } from '../../lib/format';
 import { useCalm, useI18n } from '../common';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useApi, type Service } from './data';
-import { Field, invalidFields } from './Field';
+import { Field, invalidFields, wholeNumber } from './Field';
 
 interface Draft {
   nameAr: string;
@@ -36,7 +36,6 @@ const MESSAGES: Record<string, TextKey> = {
 
 /** "7.5" / "٧٫٥" → 7500 fils, by digits (shared/pricing); NaN for anything that is not an exact amount. */
 const parseFils = (text: string) => kwdToFils(asciiDigits(text.trim()).replace('٫', '.')) ?? NaN;
-const minutes = (text: string) => (/^\d{1,4}$/.test(asciiDigits(text.trim())) ? Number(asciiDigits(text.trim())) : NaN);
 
 const draftOf = (service: Service): Draft => ({
   nameAr: service.nameAr,
@@ -87,16 +86,16 @@ function ServiceForm({
     const candidate = {
       nameAr: draft.nameAr,
       nameEn: draft.nameEn,
-      durationMinutes: minutes(draft.duration),
+      durationMinutes: wholeNumber(draft.duration),
       priceFils: parseFils(draft.price),
-      bufferMinutes: minutes(draft.buffer),
+      bufferMinutes: wholeNumber(draft.buffer),
       active,
     };
     const checked = serviceBody.safeParse(candidate);
     setInvalid(checked.success ? new Set() : invalidFields(checked.error.issues));
     if (!checked.success) return;
     setBusy(true);
-    if ((await onSave({ ...checked.data, active })) && !onCancel) setDraft(EMPTY);
+    if ((await onSave(checked.data)) && !onCancel) setDraft(EMPTY);
     setBusy(false);
   }
 

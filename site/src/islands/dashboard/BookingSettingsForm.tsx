@@ -5,11 +5,10 @@
  */
 import { useId, useMemo, useState, type SubmitEvent } from 'react';
 import { bookingSettingsBody } from '../../../../shared/booking';
-import { asciiDigits } from '../../../../shared/digits';
 import type { TextKey } from '../../i18n';
 import { useCalm, useI18n } from '../common';
 import { useApi, type BookingSettings } from './data';
-import { Field, invalidFields } from './Field';
+import { Field, invalidFields, wholeNumber } from './Field';
 
 /** The Gulf's zones first, then every zone the browser knows. */
 const GULF_ZONES = ['Asia/Kuwait', 'Asia/Riyadh', 'Asia/Bahrain', 'Asia/Qatar', 'Asia/Dubai', 'Asia/Muscat'];
@@ -53,10 +52,9 @@ export function BookingSettingsForm({
 
   async function save(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    const hold = asciiDigits(draft.hold.trim());
     const checked = bookingSettingsBody.safeParse({
       timeZone: draft.timeZone.trim(),
-      holdMinutes: /^\d{1,3}$/.test(hold) ? Number(hold) : NaN,
+      holdMinutes: wholeNumber(draft.hold),
       makeWebhookUrl: draft.makeUrl.trim() || null,
       googleCalendarId: draft.calendarId.trim() || null,
       rotateMakeSecret: draft.rotate,

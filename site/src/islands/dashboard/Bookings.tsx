@@ -48,7 +48,8 @@ export function Bookings({ project, id }: { project: Project; id: string }) {
         if (booking.status === 'confirmed' && cancelled.status === 'cancelled') setRefunds((ids) => new Set(ids).add(booking.id));
         return cancelled;
       },
-      (cancelled) => t('bookings.cancelledToast', { name: isolate(cancelled.client.name) }),
+      (cancelled) =>
+        cancelled.status === 'cancelled' ? t('bookings.cancelledToast', { name: isolate(cancelled.client.name) }) : undefined,
     );
 
   return (

@@ -1,5 +1,9 @@
-/** A labelled input of the booking setup forms, with an optional hint and its own validation message. */
+/**
+ * What the booking setup forms share: a labelled input with an optional hint and its own
+ * validation message, which fields a check refused, and whole numbers typed in either digits.
+ */
 import { useId, type InputHTMLAttributes } from 'react';
+import { asciiDigits } from '../../../../shared/digits';
 
 type Props = { label: string; hint?: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>;
 
@@ -29,4 +33,10 @@ export function Field({ label, hint, error, ...input }: Props) {
 /** The first path segment of each failed check of a zod/mini safeParse: which fields to mark. */
 export function invalidFields(issues: ReadonlyArray<{ path: PropertyKey[] }>): Set<string> {
   return new Set(issues.map((issue) => String(issue.path[0] ?? '')));
+}
+
+/** "45" or "٤٥" → 45; NaN for anything else, which the form's schema then refuses. */
+export function wholeNumber(text: string): number {
+  const digits = asciiDigits(text.trim());
+  return /^\d{1,4}$/.test(digits) ? Number(digits) : NaN;
 }
