@@ -71,3 +71,9 @@ export function formatList(locale: SiteLocale, items: readonly string[]): string
 export function pluralCategory(locale: SiteLocale, n: number): Intl.LDMLPluralRule {
   return new Intl.PluralRules(LOCALE_TAG[locale]).select(n);
 }
+
+/** A weekday's name, 0 Sunday … 6 Saturday: "Sunday" / "الأحد". */
+export function formatWeekday(locale: SiteLocale, weekday: number): string {
+  // 1 January 2023 was a Sunday.
+  return new Intl.DateTimeFormat(LOCALE_TAG[locale], { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2023, 0, 1 + weekday)));
+}

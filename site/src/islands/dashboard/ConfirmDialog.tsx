@@ -6,11 +6,13 @@ interface Props {
   title: string;
   body: string;
   confirm: string;
+  /** The label of the button that closes without acting; "Cancel" unless given. */
+  dismiss?: string;
   onConfirm: () => void;
   onClose: () => void;
 }
 
-export function ConfirmDialog({ title, body, confirm, onConfirm, onClose }: Props) {
+export function ConfirmDialog({ title, body, confirm, dismiss, onConfirm, onClose }: Props) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
@@ -22,7 +24,7 @@ export function ConfirmDialog({ title, body, confirm, onConfirm, onClose }: Prop
       <p id={`${id}-body`}>{body}</p>
       <div className="actions">
         <button type="button" className="secondary" autoFocus onClick={() => dialog.current?.close()}>
-          {t('common.cancel')}
+          {dismiss ?? t('common.cancel')}
         </button>
         <button
           type="button"

@@ -1,6 +1,6 @@
 /**
  * The owner's projects: create one, rename it in place, delete it after a confirmation, and open
- * its bookings. A name of only spaces is refused at the field; what was typed stays until the API
+ * its panels (bookings, logo and images, booking setup, domains). A name of only spaces is refused at the field; what was typed stays until the API
  * has accepted it, so a failed request can be retried from its toast as it was.
  */
 import { useId, useState, type Dispatch, type SubmitEvent, type SetStateAction } from 'react';
@@ -8,6 +8,7 @@ import { isolate } from '../../i18n';
 import { useCalm, useI18n } from '../common';
 import ProjectAssets from '../ProjectAssets';
 import { Bookings } from './Bookings';
+import { BookingSetup } from './BookingSetup';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Domains, domainsPanelWasOpen, forgetDomainsPanel } from './Domains';
 import { useApi, type Project } from './data';
@@ -165,9 +166,11 @@ function ProjectItem({
   const [renaming, setRenaming] = useState(false);
   const [showBookings, setShowBookings] = useState(false);
   const [showImages, setShowImages] = useState(false);
+  const [showSetup, setShowSetup] = useState(false);
+  const [showDomains, setShowDomains] = useState(() => domainsPanelWasOpen(project.id));
   const bookingsId = useId();
   const imagesId = useId();
-  const [showDomains, setShowDomains] = useState(() => domainsPanelWasOpen(project.id));
+  const setupId = useId();
   const domainsId = useId();
 
   return (
@@ -221,6 +224,15 @@ function ProjectItem({
         <button
           type="button"
           className="secondary"
+          aria-expanded={showSetup}
+          aria-controls={setupId}
+          onClick={() => setShowSetup(!showSetup)}
+        >
+          {t('projects.showSetup')}
+        </button>
+        <button
+          type="button"
+          className="secondary"
           aria-expanded={showDomains}
           aria-controls={domainsId}
           onClick={() => {
@@ -235,6 +247,7 @@ function ProjectItem({
         </button>
       </div>
       {showBookings && <Bookings project={project} id={bookingsId} />}
+      {showSetup && <BookingSetup project={project} id={setupId} />}
       {showImages && (
         <div id={imagesId}>
           <ProjectAssets projectId={project.id} locale={locale} />

@@ -18,6 +18,9 @@ export type Booking = BookingPage['bookings'][number];
 export type DomainCheck = InferResponseType<Routes['domains']['check']['$get'], 200>;
 export type DomainAdded = InferResponseType<Routes['projects'][':id']['domain']['$post'], 201>;
 export type ProjectDomain = InferResponseType<Routes['projects'][':id']['domains']['$get'], 200>['domains'][number];
+export type Service = InferResponseType<Routes['projects'][':id']['services']['$get'], 200>['services'][number];
+export type OpeningHours = InferResponseType<Routes['projects'][':id']['hours']['$get'], 200>['hours'];
+export type BookingSettings = InferResponseType<Routes['projects'][':id']['booking-settings']['$get'], 200>['settings'];
 
 /** A keyset-paged list as the dashboard keeps it: rows so far and the cursor of the next page. */
 export interface Paged<T> {

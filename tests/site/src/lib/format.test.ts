@@ -1,6 +1,14 @@
 /** The site's Intl formatting: money from integer fils, credits, signs, dates in Kuwait time, Arabic plural categories. */
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatFils, formatList, formatNumber, formatSigned, pluralCategory } from '../../../../site/src/lib/format';
+import {
+  formatDateTime,
+  formatFils,
+  formatList,
+  formatNumber,
+  formatSigned,
+  formatWeekday,
+  pluralCategory,
+} from '../../../../site/src/lib/format';
 
 /** The text as seen: without the bidi marks Intl puts around Arabic amounts, no-break spaces as spaces. */
 const visible = (text: string) => text.replace(/[\u200e\u200f\u061c]/g, '').replace(/[\u00a0\u202f]/g, ' ');
@@ -45,5 +53,12 @@ describe('lists and plurals', () => {
   it('give Arabic its six plural categories', () => {
     expect([0, 1, 2, 3, 11, 100, 2.5].map((n) => pluralCategory('ar', n))).toEqual(['zero', 'one', 'two', 'few', 'many', 'other', 'other']);
     expect([1, 2, 0.5].map((n) => pluralCategory('en', n))).toEqual(['one', 'other', 'other']);
+  });
+});
+
+describe('formatWeekday', () => {
+  it('names the weekdays from 0 Sunday to 6 Saturday, as the opening hours number them', () => {
+    expect([0, 1, 6].map((weekday) => formatWeekday('en', weekday))).toEqual(['Sunday', 'Monday', 'Saturday']);
+    expect([0, 5].map((weekday) => formatWeekday('ar', weekday))).toEqual(['الأحد', 'الجمعة']);
   });
 });
