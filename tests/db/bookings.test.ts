@@ -206,6 +206,13 @@ describe('payments', () => {
     expect(first.map((b) => b.client_name)).toEqual(['Later', 'Middle']);
     const next = await page(2, first[1]!.starts_at.toISOString(), first[1]!.id);
     expect(next.map((b) => b.client_name)).toEqual(['Client']);
+    expect(first.map((b) => (b as unknown as { payment_status: string | null }).payment_status)).toEqual([null, null]);
+    expect(next.map((b) => (b as unknown as { payment_status: string | null }).payment_status)).toEqual(['pending']);
+    // The owner's payment status is checked in the function too: a stranger learns nothing of it.
+    const status = (userId: string) =>
+      call<{ s: string | null }>(db, 'authenticated', userClaims(userId), `select private.booking_payment_status($1) as s`, [booking.id]);
+    expect(await status(ownerId)).toEqual([{ s: 'pending' }]);
+    expect(await status(stranger)).toEqual([{ s: null }]);
     await expectCode(
       call(db, 'authenticated', userClaims(stranger), `select * from public.project_bookings($1)`, [projectId]),
       'NOT_FOUND_002',

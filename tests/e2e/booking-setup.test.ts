@@ -177,6 +177,7 @@ describe('the owner’s booking setup', () => {
     const row = page.locator('.booking-list li').filter({ hasText: 'سارة' });
     await row.and(page.locator('[data-status="confirmed"]')).waitFor();
     expect(await row.textContent()).toContain(t('bookings.status.confirmed'));
+    expect(await row.textContent()).toContain(t('bookings.paid'));
     await row.getByRole('button', { name: t('bookings.cancel') }).click();
     const dialog = page.getByRole('dialog', { name: t('bookings.cancelTitle', { name: isolate('سارة') }) });
     expect(await dialog.textContent()).toContain(t('bookings.cancelConfirmed'));
@@ -205,10 +206,11 @@ describe('the owner’s booking setup', () => {
     }
     expect(types).toEqual(['booking.held', 'booking.confirmed', 'booking.cancelled']);
 
-    // After a reload the booking is still cancelled.
+    // After a reload the booking is still cancelled, its payment still waiting for a refund.
     await page.reload();
     await page.getByRole('button', { name: t('projects.showBookings') }).click();
     await row.and(page.locator('[data-status="cancelled"]')).waitFor();
+    expect(await row.textContent()).toContain(t('bookings.refundNeeded'));
 
     // In English: the English name, the price in English, and the English booking page.
     await page.goto(urlOf('en', '/dashboard/'));

@@ -398,5 +398,7 @@ export const ar = {
   'bookings.cancelConfirmed': 'يُحرَّر الموعد ويُرسَل الإلغاء إلى Make، ويُعلَّم ما دفعه العميل للاسترداد. لا يمكن التراجع عن ذلك.',
   'bookings.keep': 'أبقِ الحجز',
   'bookings.cancelledToast': 'أُلغي حجز {name}.',
+  'bookings.paid': 'مدفوع',
+  'bookings.refunded': 'أُعيد المبلغ إلى العميل.',
   'bookings.refundNeeded': 'يلزم الاسترداد: عُلِّم دفع العميل للاسترداد.',
 } satisfies Messages;

@@ -393,5 +393,7 @@ export const en: Dictionary = {
     'The time is freed, the cancellation is sent to Make, and what the client paid is flagged for a refund. This cannot be undone.',
   'bookings.keep': 'Keep booking',
   'bookings.cancelledToast': 'The booking of {name} is cancelled.',
+  'bookings.paid': 'Paid',
+  'bookings.refunded': 'Refunded to the client.',
   'bookings.refundNeeded': 'Refund needed: the client’s payment is flagged for a refund.',
 };

@@ -18,6 +18,8 @@ export interface DbBooking {
   client_email: string | null;
   client_phone: string | null;
   created_at: string;
+  /** The booking's latest payment's status (null without one); owner answers only. */
+  payment_status: string | null;
 }
 
 export const toOwnerBooking = (row: DbBooking) => ({
@@ -28,6 +30,7 @@ export const toOwnerBooking = (row: DbBooking) => ({
   holdExpiresAt: row.hold_expires_at,
   client: { name: row.client_name, email: row.client_email, phone: row.client_phone },
   createdAt: row.created_at,
+  paymentStatus: row.payment_status,
 });
 
 export async function projectBookingsPage(

@@ -1,8 +1,8 @@
 /**
  * One project's bookings, newest first, a page at a time: when, who, and the status (a hold says
- * until when). A held or confirmed booking can be cancelled after a confirmation; cancelling a
- * confirmed one flags what the client paid for a refund (cancel_booking in SQL), which the row
- * then says.
+ * until when), and what became of the client's payment (paid, refund needed, refunded). A held
+ * or confirmed booking can be cancelled after a confirmation; cancelling a confirmed one flags
+ * what the client paid for a refund (cancel_booking in SQL), which the row then says.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { isolate } from '../../i18n';
@@ -22,7 +22,6 @@ export function Bookings({ project, id }: { project: Project; id: string }) {
   const [bookings, setBookings] = useState<Paged<Booking>>();
   const [busy, setBusy] = useState(false);
   const [cancelling, setCancelling] = useState<Booking>();
-  const [refunds, setRefunds] = useState(new Set<string>());
 
   const load = useCallback(
     async (cursor?: string) => {
@@ -45,7 +44,6 @@ export function Bookings({ project, id }: { project: Project; id: string }) {
         const param = { id: project.id, bookingId: booking.id };
         const { booking: cancelled } = await (await api.api.projects[':id'].bookings[':bookingId'].cancel.$post({ param })).json();
         setBookings((current) => current && { ...current, rows: current.rows.map((row) => (row.id === cancelled.id ? cancelled : row)) });
-        if (booking.status === 'confirmed' && cancelled.status === 'cancelled') setRefunds((ids) => new Set(ids).add(booking.id));
         return cancelled;
       },
       (cancelled) =>
@@ -83,7 +81,9 @@ export function Bookings({ project, id }: { project: Project; id: string }) {
               {booking.status === 'held' && booking.holdExpiresAt && (
                 <span className="muted">{t('bookings.holdUntil', { date: formatDateTime(locale, booking.holdExpiresAt) })}</span>
               )}
-              {refunds.has(booking.id) && <span className="notice">{t('bookings.refundNeeded')}</span>}
+              {booking.paymentStatus === 'succeeded' && <span className="muted">{t('bookings.paid')}</span>}
+              {booking.paymentStatus === 'refunded' && <span className="muted">{t('bookings.refunded')}</span>}
+              {booking.paymentStatus === 'refund_required' && <span className="notice">{t('bookings.refundNeeded')}</span>}
               {cancellable(booking) && (
                 <div className="actions">
                   <button type="button" className="secondary danger-text" onClick={() => setCancelling(booking)}>

@@ -103,7 +103,7 @@ describe("the owner's booking setup", () => {
     expect(unknownZone.status).toBe(422);
   });
 
-  it('the bookings list shows the owner the contact details; cancelling a paid booking flags its refund and tells Make', async () => {
+  it('the bookings list shows the owner the contact details and payment; cancelling a paid booking flags its refund and tells Make', async () => {
     const s = await studio();
     const { hold } = await holdFirstSlot(s, { name: 'Client One', email: 'one@example.test', phone: '65551234' });
     await settlePayment(hold.payment.id, 'succeeded');
@@ -115,6 +115,7 @@ describe("the owner's booking setup", () => {
         id: hold.booking.id,
         status: 'confirmed',
         client: { name: 'Client One', email: 'one@example.test', phone: '+96565551234' },
+        paymentStatus: 'succeeded',
       }),
     ]);
 
@@ -123,7 +124,10 @@ describe("the owner's booking setup", () => {
     expect((await call('POST', path, { token: stranger.token })).status).toBe(404);
     const cancelled = await call('POST', path, { token: s.owner.token });
     expect(cancelled.status).toBe(200);
-    expect(((await cancelled.json()) as { booking: { status: string } }).booking.status).toBe('cancelled');
+    expect(((await cancelled.json()) as { booking: unknown }).booking).toMatchObject({
+      status: 'cancelled',
+      paymentStatus: 'refund_required',
+    });
     const [payment] = await adminSql<{ status: string; review_reason: string }>(
       `select status, review_reason from public.payments where id = $1`,
       [hold.payment.id],
@@ -135,5 +139,19 @@ describe("the owner's booking setup", () => {
     }
     const types = (await makeEvents(s.inbox)).map((event) => event.type);
     expect(types.slice(-2)).toEqual(['booking.cancelled', 'refund.needed']);
+    const after = (await (await call('GET', `/api/projects/${s.projectId}/bookings`, { token: s.owner.token })).json()) as {
+      bookings: unknown[];
+    };
+    expect(after.bookings).toEqual([expect.objectContaining({ status: 'cancelled', paymentStatus: 'refund_required' })]);
+  });
+
+  it('a booking’s payment status follows its latest payment, and is null without one', async () => {
+    const s = await studio();
+    const { hold } = await holdFirstSlot(s, { name: 'Client Two', email: 'two@example.test' });
+    const list = async (token: string, projectId = s.projectId) =>
+      (await (await call('GET', `/api/projects/${projectId}/bookings`, { token })).json()) as { bookings: Array<Record<string, unknown>> };
+    expect((await list(s.owner.token)).bookings).toEqual([expect.objectContaining({ id: hold.booking.id, paymentStatus: 'pending' })]);
+    await adminSql(`delete from public.payments where id = $1`, [hold.payment.id]);
+    expect((await list(s.owner.token)).bookings).toEqual([expect.objectContaining({ id: hold.booking.id, paymentStatus: null })]);
   });
 });
