@@ -151,6 +151,20 @@ describe('request_domain_registration', () => {
     expect((await domainRow(reused.domain.id)).contacts.registrant).toEqual(optional);
   });
 
+  it('gives the owner their latest registrant to start a form with; nobody else sees it', async () => {
+    const { userId, project } = await owner();
+    expect(await asUser(db, userId, `public.my_domain_contacts()`)).toBeNull();
+    const name = freshName();
+    await quote(name);
+    await request(userId, { project, name });
+    const later = { ...CONTACT, city: 'Hawalli' };
+    const second = freshName('net');
+    await quote(second);
+    await request(userId, { project, name: second, contacts: { ...CONTACTS, registrant: later } });
+    expect(await asUser(db, userId, `public.my_domain_contacts()`)).toEqual(later);
+    expect(await asUser(db, await db.newUser(), `public.my_domain_contacts()`)).toBeNull();
+  });
+
   it('needs a fresh quote for the name (DOM_007)', async () => {
     const { userId, project } = await owner();
     const name = freshName();

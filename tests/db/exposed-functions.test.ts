@@ -285,6 +285,7 @@ const CASES: Record<string, FunctionCase> = {
     expect: registered('NOT_FOUND_002'),
   },
   project_domains: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  my_domain_contacts: { args: () => ({}), expect: registered('ok') },
   quote_domain: {
     args: () => ({
       p_name: 'quoted.com',

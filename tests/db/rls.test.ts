@@ -425,6 +425,7 @@ describe('exposed schema hygiene', () => {
       list_projects: user,
       mark_domain_verified: service,
       mark_outbox: service,
+      my_domain_contacts: user,
       project_bookings: user,
       project_domains: user,
       quote_domain: service,

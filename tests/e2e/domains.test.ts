@@ -91,7 +91,7 @@ describe('the domains panel', () => {
     await form.getByRole('button', { name: t('billing.pay', { price }) }).click();
     await form.getByText(t('domains.problem.latin')).waitFor();
     await form.getByText(t('domains.problem.phone')).waitFor();
-    // The sign-in address fills the email field.
+    // With no earlier registration, the sign-in address fills the email field.
     expect(await form.getByLabel(t('domains.contact.email'), { exact: true }).inputValue()).toBe(email);
     expect(await form.getByText(t('domains.problem.required')).count()).toBeGreaterThan(0);
     expect(await form.getByLabel(t('domains.contact.firstName'), { exact: true }).getAttribute('aria-invalid')).toBe('true');
@@ -140,6 +140,15 @@ describe('the domains panel', () => {
     expect(creates).toHaveLength(1);
     expect(creates[0]).toMatchObject({ idnCode: 'ara' });
     await screenshot(page, 'domains-active');
+
+    // The next purchase's form starts with the registrant just used, editable.
+    await panel.getByLabel(t('domains.searchLabel')).fill(`kwq8-${Date.now() % 100_000}.net`);
+    await panel.getByRole('button', { name: t('domains.search'), exact: true }).click();
+    await result.getByRole('button', { name: t('domains.buy') }).click();
+    for (const [label, value] of Object.entries(CONTACT) as Array<[TextKey, string]>) {
+      await expect.poll(() => form.getByLabel(t(label), { exact: true }).inputValue()).toBe(value);
+    }
+    expect(await form.getByLabel(t('domains.contact.phone'), { exact: true }).inputValue()).toBe('+965.55551234');
   });
 
   it('connects a domain the owner already has and verifies it once the TXT record resolves', async () => {

@@ -46,6 +46,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   },
   { method: 'GET', route: '/api/billing/payments/:id', path: `/api/billing/payments/${SOME_ID}`, paid: true },
   { method: 'GET', route: '/api/domains/check', path: '/api/domains/check?name=example.com', paid: true },
+  { method: 'GET', route: '/api/domains/contacts', path: '/api/domains/contacts', paid: true },
   {
     method: 'POST',
     route: '/api/projects/:id/domain',

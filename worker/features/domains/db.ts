@@ -2,6 +2,7 @@
  * Typed calls to the domain functions in SQL (supabase/migrations/*_domains.sql) and the owner's
  * view of a domain, with the DNS records an attached domain needs.
  */
+import type { DomainContactInput } from '../../../shared/domain-contacts';
 import type { AuthUser } from '../../auth/middleware';
 import { rpc } from '../../db/rpc';
 import type { Bindings } from '../../env';
@@ -149,6 +150,11 @@ export function attachDomain(env: Bindings, user: AuthUser, input: { projectId: 
 
 export function projectDomains(env: Bindings, user: AuthUser, projectId: string) {
   return rpc<DbDomain[]>(env, 'project_domains', { p_project_id: projectId }, user);
+}
+
+/** The registrant of the owner's latest registration (their own details), or null. */
+export function ownerDomainContacts(env: Bindings, user: AuthUser) {
+  return rpc<DomainContactInput | null>(env, 'my_domain_contacts', {}, user);
 }
 
 export function markVerified(env: Bindings, domainId: string, token: string) {

@@ -1,5 +1,6 @@
 /**
- * Domains: search (`GET /api/domains/check`), buy or attach one for a project
+ * Domains: search (`GET /api/domains/check`), the owner's last registrant details to start a
+ * purchase form with (`GET /api/domains/contacts`), buy or attach one for a project
  * (`POST /api/projects/:id/domain`), prove an attached one (`POST /api/projects/:id/domain/verify`)
  * and list a project's domains (`GET /api/projects/:id/domains`).
  */
@@ -15,7 +16,7 @@ import { validate } from '../../middleware/validate';
 import { rateLimit } from '../../rate-limit/middleware';
 import { checkDomain, requestedName } from './check';
 import { startDomainCheckout } from './checkout';
-import { attachDomain, projectDomains as listProjectDomains, requestRegistration, toOwnerDomain } from './db';
+import { attachDomain, ownerDomainContacts, projectDomains as listProjectDomains, requestRegistration, toOwnerDomain } from './db';
 import { domainSettings } from './settings';
 import { verifyDomain } from './verify';
 
@@ -38,15 +39,13 @@ const addDomainBody = z.discriminatedUnion('register', [
 
 const verifyBody = z.strictObject({ name: typedName });
 
-export const domains = new Hono<AppEnv>().get(
-  '/check',
-  requireUser({ paid: true }),
-  rateLimit('api'),
-  validate('query', checkQuery),
-  async (c) => {
+export const domains = new Hono<AppEnv>()
+  .get('/check', requireUser({ paid: true }), rateLimit('api'), validate('query', checkQuery), async (c) => {
     return c.json(await checkDomain(c.env, c.req.valid('query').name));
-  },
-);
+  })
+  .get('/contacts', requireUser({ paid: true }), rateLimit('api'), async (c) => {
+    return c.json({ registrant: await ownerDomainContacts(c.env, c.get('user')) });
+  });
 
 export const projectDomains = new Hono<AppEnv>()
   .post(

@@ -1,9 +1,9 @@
 /**
  * One project's domains: search a name (Arabic names also shown as punycode), buy an available one
  * on the provider's page (the registrant contact is checked here with the API's own rules before
- * any payment; its email starts as the sign-in address), or connect a domain the owner already has
- * (DNS records to copy, then verify). The list shows each domain's status as the API has it now; a
- * registration in progress can be refreshed. After a checkout the panel of that project opens
+ * any payment; it starts as the owner's last registrant, or with the sign-in address), or connect a
+ * domain the owner already has (DNS records to copy, then verify). The list shows each domain's
+ * status as the API has it now; a registration in progress can be refreshed. After a checkout the panel of that project opens
  * again when the payer comes back.
  */
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
@@ -315,20 +315,29 @@ function BuyForm({ project, found, onCancel }: { project: Project; found: Domain
   const keys = useRef(new Map<string, string>());
   const price = formatFils(locale, found.price?.amountFils ?? 0);
 
-  // The API has no profile to prefill from; the sign-in address is the one contact detail the page knows.
+  // The form starts with the owner's last registrant (the API keeps it from their latest
+  // registration), else with the sign-in address; what the owner has typed meanwhile stays.
   useEffect(() => {
     let stopped = false;
-    void supabase()
-      .then((auth) => auth.auth.getSession())
-      .then(({ data }) => {
-        const email = data.session?.user.email ?? '';
-        if (!stopped && contactProblem('email', email) === null) {
-          setContact((current) => (current.email ? current : { ...current, email }));
+    const fill = (known: Partial<Contact>) =>
+      !stopped &&
+      setContact((current) => {
+        const next = { ...current };
+        for (const { field } of CONTACT_FIELDS) {
+          const value = known[field];
+          if (value && current[field] === EMPTY_CONTACT[field]) next[field] = value;
         }
-      })
-      .catch(() => {});
+        return next;
+      });
+    void (async () => {
+      const { registrant } = await (await api.api.domains.contacts.$get()).json();
+      if (registrant) return fill(registrant);
+      const { data } = await (await supabase()).auth.getSession();
+      const email = data.session?.user.email ?? '';
+      if (contactProblem('email', email) === null) fill({ email });
+    })().catch(() => {});
     return () => void (stopped = true);
-  }, []);
+  }, [api]);
 
   const change = (field: ContactField, value: string) => {
     setContact((current) => ({ ...current, [field]: latinDigits(value) }));

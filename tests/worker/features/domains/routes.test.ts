@@ -163,3 +163,18 @@ describe('attaching a domain the owner has', () => {
     expect(await errorCode(await post(stranger.token, projectId, { name: freshName(), register: false }))).toBe('NOT_FOUND_002');
   });
 });
+
+describe('GET /api/domains/contacts', () => {
+  it('answers null before any registration, then the owner’s latest registrant; never another owner’s', async () => {
+    const { owner, projectId } = await ownerWithProject();
+    const contacts = async (token: string) => {
+      const response = await call('GET', '/api/domains/contacts', { token });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { registrant: unknown }).registrant;
+    };
+    expect(await contacts(owner.token)).toBeNull();
+    await buy(owner, projectId, freshName(), { contacts: { registrant: { ...CONTACT, city: 'Hawalli' } } });
+    expect(await contacts(owner.token)).toEqual({ ...CONTACT, city: 'Hawalli' });
+    expect(await contacts((await newUser()).token)).toBeNull();
+  });
+});
