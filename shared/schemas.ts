@@ -1,26 +1,30 @@
 /**
  * Request and response shapes shared by the Worker (validation) and the site (forms, typing).
- * Written with zod/mini, whose functions tree-shake, to keep the Worker bundle small.
+ * Written with zod/mini, whose functions tree-shake, to keep the Worker bundle small; each schema
+ * is a `lazy` getter (shared/lazy.ts), built on first use rather than at Worker start-up.
  */
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 import { CREDIT_ACTIONS, CREDIT_PACK_IDS, TIER_IDS } from './pricing';
 import { foldSlugLetters, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
-export const uuid = z.uuid();
+export const uuid = lazy(() => z.uuid());
 
 /** `/:id` of a project in a route path. */
-export const projectIdParam = z.strictObject({ id: uuid });
+export const projectIdParam = lazy(() => z.strictObject({ id: uuid() }));
 
-export const creditAction = z.enum(CREDIT_ACTIONS);
+export const creditAction = lazy(() => z.enum(CREDIT_ACTIONS));
 
 /** Idempotency keys: what clients commonly send (UUIDs, ULIDs, opaque tokens), nothing wider. */
-export const idempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/));
+export const idempotencyKey = lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/)));
 
-export const spendCreditsBody = z.strictObject({
-  action: creditAction,
-  projectId: z.optional(uuid),
-});
-export type SpendCreditsBody = z.infer<typeof spendCreditsBody>;
+export const spendCreditsBody = lazy(() =>
+  z.strictObject({
+    action: creditAction(),
+    projectId: z.optional(uuid()),
+  }),
+);
+export type SpendCreditsBody = z.infer<ReturnType<typeof spendCreditsBody>>;
 
 export const PROJECT_NAME_MAX_LENGTH = 80;
 
@@ -40,27 +44,33 @@ export function isProjectName(name: string): boolean {
 }
 
 /** Project names are what a person types, in Arabic or English; the slug is derived or given. */
-export const projectName = z.string().check(z.trim(), z.refine(isProjectName));
+export const projectName = lazy(() => z.string().check(z.trim(), z.refine(isProjectName)));
 /** A chosen slug is stored with its look-alike letters folded (shared/slug.ts), as the database does. */
-export const projectSlug = z.string().check(z.overwrite(foldSlugLetters), z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN));
+export const projectSlug = lazy(() => z.string().check(z.overwrite(foldSlugLetters), z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN)));
 
-export const createProjectBody = z.strictObject({
-  name: projectName,
-  slug: z.optional(projectSlug),
-});
-export const renameProjectBody = z.strictObject({ name: projectName });
+export const createProjectBody = lazy(() =>
+  z.strictObject({
+    name: projectName(),
+    slug: z.optional(projectSlug()),
+  }),
+);
+export const renameProjectBody = lazy(() => z.strictObject({ name: projectName() }));
 
-export const pageQuery = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
-  cursor: z.optional(z.string().check(z.maxLength(200))),
-});
+export const pageQuery = lazy(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+    cursor: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 
 /** A browser's error report (site/src/lib/client-errors.ts). */
-export const clientErrorBody = z.strictObject({
-  message: z.string().check(z.minLength(1), z.maxLength(500)),
-  url: z.string().check(z.maxLength(500)),
-  stack: z.optional(z.string().check(z.maxLength(4000))),
-});
+export const clientErrorBody = lazy(() =>
+  z.strictObject({
+    message: z.string().check(z.minLength(1), z.maxLength(500)),
+    url: z.string().check(z.maxLength(500)),
+    stack: z.optional(z.string().check(z.maxLength(4000))),
+  }),
+);
 
 export const PAYMENT_PROVIDERS = ['upayments', 'stripe'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
@@ -76,11 +86,13 @@ function purchase<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
 }
 
 /** POST /api/billing/checkout: a plan (one month of a tier) or a credit pack. */
-export const checkoutBody = z.discriminatedUnion('purpose', [
-  purchase({ purpose: z.literal('plan'), tier: z.enum(TIER_IDS) }),
-  purchase({ purpose: z.literal('credits'), pack: z.enum(CREDIT_PACK_IDS) }),
-]);
-export type CheckoutBody = z.infer<typeof checkoutBody>;
+export const checkoutBody = lazy(() =>
+  z.discriminatedUnion('purpose', [
+    purchase({ purpose: z.literal('plan'), tier: z.enum(TIER_IDS) }),
+    purchase({ purpose: z.literal('credits'), pack: z.enum(CREDIT_PACK_IDS) }),
+  ]),
+);
+export type CheckoutBody = z.infer<ReturnType<typeof checkoutBody>>;
 
 /** `/:id` of a payment in a route path. */
-export const paymentIdParam = z.strictObject({ id: uuid });
+export const paymentIdParam = lazy(() => z.strictObject({ id: uuid() }));

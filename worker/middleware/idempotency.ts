@@ -10,7 +10,7 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors/app-error';
 
 export const requireIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
-  const key = idempotencyKey.safeParse(c.req.header('Idempotency-Key'));
+  const key = idempotencyKey().safeParse(c.req.header('Idempotency-Key'));
   if (!key.success) throw new AppError('REQ_005');
   c.set('idempotencyKey', key.data);
   await next();

@@ -3,6 +3,7 @@
  * RATE_LIMITS variable (JSON, e.g. {"api":{"limit":60}}), so limits are configuration, not code.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../../shared/lazy';
 import type { RateRule } from './limiter';
 
 export const RATE_CLASSES = ['api', 'booking', 'auth', 'client_errors', 'webhooks', 'health'] as const;
@@ -28,12 +29,14 @@ export function unidentifiedRule(rule: RateRule): RateRule {
   return { limit: Math.max(1, Math.floor(rule.limit / 10)), windowSeconds: rule.windowSeconds };
 }
 
-const overridesSchema = z.partialRecord(
-  z.enum(RATE_CLASSES),
-  z.strictObject({
-    limit: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
-    windowSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(3600))),
-  }),
+const overridesSchema = lazy(() =>
+  z.partialRecord(
+    z.enum(RATE_CLASSES),
+    z.strictObject({
+      limit: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+      windowSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(3600))),
+    }),
+  ),
 );
 
 export type RateRules = Record<RateClass, RateRule>;
@@ -48,7 +51,7 @@ export function parseRateRules(source: string | undefined): { rules: RateRules; 
   } catch {
     return { rules, error: 'not valid JSON' };
   }
-  const overrides = overridesSchema.safeParse(json);
+  const overrides = overridesSchema().safeParse(json);
   if (!overrides.success) return { rules, error: 'not a valid set of rules' };
   for (const name of RATE_CLASSES) rules[name] = { ...rules[name], ...overrides.data[name] };
   return { rules };

@@ -14,8 +14,10 @@ function api(path: string, init?: RequestInit) {
 
 // The production app plus one route with a body schema, to drive the body and validation paths.
 const appWithEcho = createApp();
-appWithEcho.post('/api/test/echo', validate('json', z.strictObject({ name: z.string().check(z.minLength(1)) })), (c) =>
-  c.json(c.req.valid('json')),
+appWithEcho.post(
+  '/api/test/echo',
+  validate('json', () => z.strictObject({ name: z.string().check(z.minLength(1)) })),
+  (c) => c.json(c.req.valid('json')),
 );
 function echo(init: RequestInit) {
   return appWithEcho.request('http://kwq8.test/api/test/echo', { method: 'POST', ...init }, env);

@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { ASSET_BUCKETS, ASSET_MAX_BYTES, ASSET_NAME, ASSET_TYPES, type AssetVisibility } from '../../../shared/assets';
+import { lazy } from '../../../shared/lazy';
 import { projectIdParam, uuid } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
 import type { AppEnv } from '../../env';
@@ -20,15 +21,17 @@ import { createUploadUrl, deleteAsset, listAssets, uploadAsset } from './assets'
 /** Room for the multipart envelope around a file of the largest size. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const visibility = z.enum(Object.keys(ASSET_BUCKETS) as [AssetVisibility, ...AssetVisibility[]]);
-const assetParam = z.strictObject({ id: uuid, visibility, name: z.string().check(z.regex(ASSET_NAME)) });
-const uploadQuery = z.strictObject({ visibility: z._default(visibility, 'private') });
-const uploadUrlBody = z.strictObject({
-  visibility,
-  name: z.optional(z.string().check(z.regex(ASSET_NAME))),
-  contentType: z.enum(ASSET_TYPES),
-  size: z.number().check(z.int(), z.minimum(1), z.maximum(ASSET_MAX_BYTES)),
-});
+const visibility = lazy(() => z.enum(Object.keys(ASSET_BUCKETS) as [AssetVisibility, ...AssetVisibility[]]));
+const assetParam = lazy(() => z.strictObject({ id: uuid(), visibility: visibility(), name: z.string().check(z.regex(ASSET_NAME)) }));
+const uploadQuery = lazy(() => z.strictObject({ visibility: z._default(visibility(), 'private') }));
+const uploadUrlBody = lazy(() =>
+  z.strictObject({
+    visibility: visibility(),
+    name: z.optional(z.string().check(z.regex(ASSET_NAME))),
+    contentType: z.enum(ASSET_TYPES),
+    size: z.number().check(z.int(), z.minimum(1), z.maximum(ASSET_MAX_BYTES)),
+  }),
+);
 
 const limitImageBody = bodyLimit({
   maxSize: ASSET_MAX_BYTES + MULTIPART_OVERHEAD,

@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
+import { lazy } from '../../../shared/lazy';
 import { checkoutBody, paymentIdParam, PAYMENT_PROVIDERS } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
 import type { AppEnv } from '../../env';
@@ -26,7 +27,7 @@ import type { Settlement } from './settlement';
 import { applyStripeEvent } from './stripe';
 import { settleUpaymentsPayment } from './upayments';
 
-const providerParam = z.strictObject({ provider: z.enum(PAYMENT_PROVIDERS) });
+const providerParam = lazy(() => z.strictObject({ provider: z.enum(PAYMENT_PROVIDERS) }));
 
 /** What a settlement is worth logging: ids and states, never amounts' owners or bodies. */
 const summary = (settlement: Settlement) =>

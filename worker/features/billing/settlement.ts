@@ -19,7 +19,7 @@ export type Settlement =
 export const ignored = (reason: string): Settlement => ({ state: 'ignored', reason });
 
 /** Our payment ids are UUIDs; anything else a provider echoes back is not one of ours. */
-export const asPaymentId = (value: string | undefined | null): string | null => (value && uuid.safeParse(value).success ? value : null);
+export const asPaymentId = (value: string | undefined | null): string | null => (value && uuid().safeParse(value).success ? value : null);
 
 const NOT_OURS = new Set(['NOT_FOUND_002', 'REQ_004', 'REQ_006']);
 

@@ -22,7 +22,14 @@ export const bookingCursor = {
       throw invalidCursor();
     }
     const [startsAt, id, ...rest] = text.split('|');
-    if (rest.length || !startsAt || !id || !TIMESTAMP.test(startsAt) || Number.isNaN(Date.parse(startsAt)) || !uuid.safeParse(id).success) {
+    if (
+      rest.length ||
+      !startsAt ||
+      !id ||
+      !TIMESTAMP.test(startsAt) ||
+      Number.isNaN(Date.parse(startsAt)) ||
+      !uuid().safeParse(id).success
+    ) {
       throw invalidCursor();
     }
     return { startsAt, id };

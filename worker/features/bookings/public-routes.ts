@@ -9,6 +9,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { availabilityQuery, holdBody, slugParam } from '../../../shared/booking';
+import { lazy } from '../../../shared/lazy';
 import { uuid } from '../../../shared/schemas';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../errors/app-error';
@@ -20,8 +21,8 @@ import { confirmationUrl, startBookingCheckout } from './checkout';
 import { bookingAvailability, cancelUnsentCheckout, createPublicHold, publicBooking, publicBookingPage } from './db';
 import { bookingLinkToken, checkBookingLinkToken, checkFormToken, issueFormToken } from './tokens';
 
-const bookingIdParam = z.strictObject({ id: uuid });
-const linkQuery = z.strictObject({ token: z.string().check(z.maxLength(100)) });
+const bookingIdParam = lazy(() => z.strictObject({ id: uuid() }));
+const linkQuery = lazy(() => z.strictObject({ token: z.string().check(z.maxLength(100)) }));
 
 export const publicBookings = new Hono<AppEnv>()
   .get('/projects/:slug', rateLimit('api'), validate('param', slugParam), async (c) => {

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { bookingSettingsBody, closedDatesBody, hoursBody, serviceBody } from '../../../shared/booking';
+import { lazy } from '../../../shared/lazy';
 import { pageQuery, projectIdParam, uuid } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
 import type { AppEnv } from '../../env';
@@ -24,8 +25,8 @@ import {
   toOwnerBooking,
 } from './db';
 
-const serviceParam = z.strictObject({ id: uuid, serviceId: uuid });
-const bookingParam = z.strictObject({ id: uuid, bookingId: uuid });
+const serviceParam = lazy(() => z.strictObject({ id: uuid(), serviceId: uuid() }));
+const bookingParam = lazy(() => z.strictObject({ id: uuid(), bookingId: uuid() }));
 const owner = [requireUser({ paid: true }), rateLimit('api')] as const;
 
 export const projectBookings = new Hono<AppEnv>()

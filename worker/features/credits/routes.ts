@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
+import { lazy } from '../../../shared/lazy';
 import { pageQuery, spendCreditsBody } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
 import type { AppEnv } from '../../env';
@@ -13,7 +14,7 @@ import { validate } from '../../middleware/validate';
 import { rateLimit } from '../../rate-limit/middleware';
 import { claimDailyBonus, ledgerPage, spendCredits } from './db';
 
-const ledgerQuery = z.extend(pageQuery, { cursor: z.optional(z.string().check(z.regex(/^\d{1,18}$/))) });
+const ledgerQuery = lazy(() => z.extend(pageQuery(), { cursor: z.optional(z.string().check(z.regex(/^\d{1,18}$/))) }));
 
 export const credits = new Hono<AppEnv>()
   .get('/ledger', requireUser({ paid: true }), rateLimit('api'), validate('query', ledgerQuery), async (c) => {

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { completeContacts, domainContacts } from '../../../shared/domain-contacts';
+import { lazy } from '../../../shared/lazy';
 import { projectIdParam } from '../../../shared/schemas';
 import { requireUser } from '../../auth/middleware';
 import type { AppEnv } from '../../env';
@@ -20,24 +21,26 @@ import { attachDomain, ownerDomainContacts, projectDomains as listProjectDomains
 import { domainSettings } from './settings';
 import { verifyDomain } from './verify';
 
-const typedName = z.string().check(z.minLength(1), z.maxLength(300));
+const typedName = lazy(() => z.string().check(z.minLength(1), z.maxLength(300)));
 
-const checkQuery = z.strictObject({ name: typedName });
+const checkQuery = lazy(() => z.strictObject({ name: typedName() }));
 
-const addDomainBody = z.discriminatedUnion('register', [
-  z.strictObject({
-    name: typedName,
-    register: z.literal(true),
-    /** Optional after a first registration: the owner's last contacts are used. */
-    contacts: z.optional(domainContacts),
-    provider: z._default(z.enum(['upayments', 'stripe']), 'upayments'),
-    /** UPayments only; default K-Net. */
-    method: z.optional(z.enum(['knet', 'card'])),
-  }),
-  z.strictObject({ name: typedName, register: z.literal(false) }),
-]);
+const addDomainBody = lazy(() =>
+  z.discriminatedUnion('register', [
+    z.strictObject({
+      name: typedName(),
+      register: z.literal(true),
+      /** Optional after a first registration: the owner's last contacts are used. */
+      contacts: z.optional(domainContacts()),
+      provider: z._default(z.enum(['upayments', 'stripe']), 'upayments'),
+      /** UPayments only; default K-Net. */
+      method: z.optional(z.enum(['knet', 'card'])),
+    }),
+    z.strictObject({ name: typedName(), register: z.literal(false) }),
+  ]),
+);
 
-const verifyBody = z.strictObject({ name: typedName });
+const verifyBody = lazy(() => z.strictObject({ name: typedName() }));
 
 export const domains = new Hono<AppEnv>()
   .get('/check', requireUser({ paid: true }), rateLimit('api'), validate('query', checkQuery), async (c) => {

@@ -4,6 +4,7 @@
  * this isolate keeps until a minute before it expires. Concurrent callers share one exchange.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../../../shared/lazy';
 import { base64ToBytes, base64Url } from '../base64';
 import { fetchWithTimeout, ProviderError } from '../http';
 
@@ -13,14 +14,16 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** A token is renewed this long before Google says it expires. */
 const EXPIRY_MARGIN_MS = 60_000;
 
-const serviceAccountSchema = z.object({
-  client_email: z.string().check(z.minLength(3), z.maxLength(320), z.regex(/^[^\s@]+@[^\s@]+$/)),
-  private_key: z.string().check(z.regex(/-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+-----END PRIVATE KEY-----/)),
-  private_key_id: z.optional(z.string().check(z.maxLength(200))),
-});
+const serviceAccountSchema = lazy(() =>
+  z.object({
+    client_email: z.string().check(z.minLength(3), z.maxLength(320), z.regex(/^[^\s@]+@[^\s@]+$/)),
+    private_key: z.string().check(z.regex(/-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+-----END PRIVATE KEY-----/)),
+    private_key_id: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 
 /** The fields of a service-account key file (the JSON Google hands out) that auth needs. */
-export type ServiceAccount = z.infer<typeof serviceAccountSchema>;
+export type ServiceAccount = z.infer<ReturnType<typeof serviceAccountSchema>>;
 
 /** Reads GOOGLE_SERVICE_ACCOUNT_JSON; throws a TypeError naming what is wrong, never the key. */
 export function parseServiceAccount(json: string): ServiceAccount {
@@ -30,17 +33,19 @@ export function parseServiceAccount(json: string): ServiceAccount {
   } catch {
     throw new TypeError('service account JSON does not parse');
   }
-  const parsed = serviceAccountSchema.safeParse(value);
+  const parsed = serviceAccountSchema().safeParse(value);
   if (!parsed.success) {
     throw new TypeError(`service account JSON lacks a valid ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
   }
   return parsed.data;
 }
 
-const tokenResponseSchema = z.object({
-  access_token: z.string().check(z.minLength(1)),
-  expires_in: z.number().check(z.positive()),
-});
+const tokenResponseSchema = lazy(() =>
+  z.object({
+    access_token: z.string().check(z.minLength(1)),
+    expires_in: z.number().check(z.positive()),
+  }),
+);
 
 export interface TokenOptions {
   tokenUrl?: string;
@@ -105,7 +110,7 @@ async function exchange(account: ServiceAccount, tokenUrl: string, options: Toke
       code: typeof code === 'string' ? code : undefined,
     });
   }
-  const parsed = tokenResponseSchema.safeParse(body);
+  const parsed = tokenResponseSchema().safeParse(body);
   if (!parsed.success)
     throw new ProviderError('google', 'malformed', 'token response has no access_token/expires_in', { status: response.status });
   return { token: parsed.data.access_token, expiresInMs: parsed.data.expires_in * 1000 };

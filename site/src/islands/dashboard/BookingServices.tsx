@@ -5,7 +5,7 @@
  * at it): the owner stops offering it, after a confirmation, and may offer it again.
  */
 import { useState, type SubmitEvent } from 'react';
-import { serviceBody } from '../../../../shared/booking';
+import { serviceBody, type ServiceBody } from '../../../../shared/booking';
 import { asciiDigits } from '../../../../shared/digits';
 import { filsToKwdString, kwdToFils } from '../../../../shared/pricing';
 import { isolate, type TextKey } from '../../i18n';
@@ -22,7 +22,6 @@ interface Draft {
   price: string;
   buffer: string;
 }
-type ServiceInput = ReturnType<typeof serviceBody.parse>;
 
 const EMPTY: Draft = { nameAr: '', nameEn: '', duration: '60', price: '', buffer: '0' };
 
@@ -45,7 +44,7 @@ const draftOf = (service: Service): Draft => ({
   buffer: String(service.bufferMinutes ?? 0),
 });
 
-const inputOf = (service: Service, active: boolean): ServiceInput => ({
+const inputOf = (service: Service, active: boolean): ServiceBody => ({
   nameAr: service.nameAr,
   nameEn: service.nameEn,
   durationMinutes: service.durationMinutes,
@@ -67,7 +66,7 @@ function ServiceForm({
   legend: string;
   submit: string;
   active: boolean;
-  onSave: (input: ServiceInput) => Promise<unknown>;
+  onSave: (input: ServiceBody) => Promise<unknown>;
   onCancel?: () => void;
 }) {
   const { t } = useI18n();
@@ -91,7 +90,7 @@ function ServiceForm({
       bufferMinutes: wholeNumber(draft.buffer),
       active,
     };
-    const checked = serviceBody.safeParse(candidate);
+    const checked = serviceBody().safeParse(candidate);
     setInvalid(checked.success ? new Set() : invalidFields(checked.error.issues));
     if (!checked.success) return;
     setBusy(true);
@@ -147,7 +146,7 @@ export function BookingServices({ projectId, initial }: { projectId: string; ini
   const nameOf = (service: { nameAr: string; nameEn: string }) => (locale === 'ar' ? service.nameAr : service.nameEn);
   const replace = (saved: Service) => setServices((list) => list.map((item) => (item.id === saved.id ? saved : item)));
 
-  const create = (input: ServiceInput) =>
+  const create = (input: ServiceBody) =>
     calm(
       async () => {
         const { service } = await (await api.api.projects[':id'].services.$post({ param: { id: projectId }, json: input })).json();
@@ -157,7 +156,7 @@ export function BookingServices({ projectId, initial }: { projectId: string; ini
       (service) => t('setup.added', { name: isolate(nameOf(service)) }),
     );
 
-  const update = (service: Service, input: ServiceInput, success: TextKey) =>
+  const update = (service: Service, input: ServiceBody, success: TextKey) =>
     calm(
       async () => {
         const param = { id: projectId, serviceId: service.id };

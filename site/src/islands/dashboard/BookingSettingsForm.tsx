@@ -52,7 +52,7 @@ export function BookingSettingsForm({
 
   async function save(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = bookingSettingsBody.safeParse({
+    const checked = bookingSettingsBody().safeParse({
       timeZone: draft.timeZone.trim(),
       holdMinutes: wholeNumber(draft.hold),
       makeWebhookUrl: draft.makeUrl.trim() || null,

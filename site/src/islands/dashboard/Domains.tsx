@@ -63,7 +63,7 @@ const EMPTY_CONTACT: Contact = {
 
 /** Why a contact field would be refused (shared/domain-contacts.ts decides), or null. */
 function contactProblem(field: ContactField, value: string): ContactProblem | null {
-  if (domainContact.shape[field].safeParse(value).success) return null;
+  if (domainContact().shape[field].safeParse(value).success) return null;
   if (!value.trim()) return 'required';
   return field === 'phone' || field === 'email' || field === 'country' ? field : 'latin';
 }
