@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { lazy } from './lazy';
 import { CREDIT_ACTIONS, CREDIT_PACK_IDS, TIER_IDS } from './pricing';
-import { foldSlugLetters, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
+import { cleanSlugLetters, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug';
 
 export const uuid = lazy(() => z.uuid());
 
@@ -45,8 +45,8 @@ export function isProjectName(name: string): boolean {
 
 /** Project names are what a person types, in Arabic or English; the slug is derived or given. */
 export const projectName = lazy(() => z.string().check(z.trim(), z.refine(isProjectName)));
-/** A chosen slug is stored with its look-alike letters folded (shared/slug.ts), as the database does. */
-export const projectSlug = lazy(() => z.string().check(z.overwrite(foldSlugLetters), z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN)));
+/** A chosen slug is stored with its spelling kept and its letters cleaned (shared/slug.ts), as the database does. */
+export const projectSlug = lazy(() => z.string().check(z.overwrite(cleanSlugLetters), z.maxLength(SLUG_MAX_LENGTH), z.regex(SLUG_PATTERN)));
 
 export const createProjectBody = lazy(() =>
   z.strictObject({

@@ -190,6 +190,11 @@ describe('the public page of a project', () => {
     const arabic = await newProject(db, project.ownerId, 'استوديو-علي');
     expect(arabic).toBeTruthy();
     expect((await asAnon(db, `public.public_booking_page('استوديو-على')`, [], T0)).project.slug).toBe('استوديو-علي');
+    // The stored spelling is kept; any look-alike spelling finds it and the page answers the stored one.
+    await newProject(db, project.ownerId, 'عيادة-الشفاء-مستشفى');
+    for (const spelling of ['عيادة-الشفاء-مستشفى', 'عياده-الشفاء-مستشفي', 'عيادة-الشفاء-مستشفی']) {
+      expect((await asAnon(db, `public.public_booking_page($1)`, [spelling], T0)).project.slug).toBe('عيادة-الشفاء-مستشفى');
+    }
   });
 
   it("names the project's logo only when the public bucket has it, with the time it last changed", async () => {

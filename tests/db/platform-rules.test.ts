@@ -1,14 +1,15 @@
 /**
  * Platform rules held by the SQL functions themselves (migration 20261122000100_platform_rules):
  * anonymous sign-ins and deleted accounts refused, the project quota and creation rate, name and
- * slug rules equal to shared/schemas.ts and shared/slug.ts (look-alike slugs collide), numbers
+ * slug rules equal to shared/schemas.ts and shared/slug.ts (spelling kept, look-alike slugs collide
+ * through the key of migration 20261122001000_slug_spelling), numbers
  * that are not finite refused, constraint errors mapped to catalogue codes, and projects with
  * confirmed bookings still to come kept from deletion.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { projectName, projectSlug } from '../../shared/schemas';
-import { foldSlugLetters, slugify } from '../../shared/slug';
+import { cleanSlugLetters, slugify, slugKey } from '../../shared/slug';
 import { useTestDatabase, userClaims } from '../support/db';
 import { asService, asUser, balanceAndLedger, call, expectCode, giveCredits, newProject, setPlan } from './helpers';
 
@@ -159,18 +160,40 @@ describe('project names', () => {
 });
 
 describe('project slugs', () => {
-  it('look-alike Arabic spellings are one address (PROJ_001) and are stored folded', async () => {
+  it('keep the spelling the owner typed: ة, ى and the hamza letters stay', async () => {
+    const userId = await db.newUser();
+    expect((await create(userId, 'Clinic', 'عيادة-الشفاء')).slug).toBe('عيادة-الشفاء');
+    expect((await create(userId, 'Hospital', 'مستشفى')).slug).toBe('مستشفى');
+    expect((await create(userId, 'Ahmad', 'أحمد-إيمان-آمال-مؤمن-رئيس-سماء')).slug).toBe('أحمد-إيمان-آمال-مؤمن-رئيس-سماء');
+    // Not spelling: diacritics, tatweel, Persian letters, Arabic-Indic digits, compatibility forms.
+    expect((await create(userId, 'School', 'مَدْرَسَـة-ی-ک-٢-ﻻ')).slug).toBe('مدرسة-ي-ك-2-لا');
+    // A decomposed hamza (ا + U+0654) is stored as the letter أ.
+    expect((await create(userId, 'Decomposed', 'ا\u0654سد')).slug).toBe('أسد');
+    const [row] = (await db.admin.query(`select slug, slug_key from public.projects where owner_id = $1 and name = 'Clinic'`, [userId]))
+      .rows;
+    expect(row).toEqual({ slug: 'عيادة-الشفاء', slug_key: 'عياده-الشفاء' });
+  });
+
+  it('look-alike Arabic spellings are still one address (PROJ_001)', async () => {
     const first = await db.newUser();
     const second = await db.newUser();
     expect((await create(first, 'Library', 'مكتبي')).slug).toBe('مكتبي');
-    await expectCode(create(second, 'Library', 'مكتبى'), 'PROJ_001');
-    await expectCode(create(second, 'Library', 'مكتبی'), 'PROJ_001');
+    for (const lookAlike of ['مكتبى', 'مكتبی', 'مكتبـي']) await expectCode(create(second, 'Library', lookAlike), 'PROJ_001');
 
-    expect((await create(first, 'Ahmad', 'أحمد')).slug).toBe('احمد');
+    expect((await create(first, 'Ahmad', 'أحمد')).slug).toBe('أحمد');
     for (const lookAlike of ['احمد', 'إحمد', 'آحمد', 'أَحْمَد', 'اـحمد']) await expectCode(create(second, 'Ahmad', lookAlike), 'PROJ_001');
 
-    expect((await create(first, 'School', 'مدرسة-٢')).slug).toBe('مدرسه-2');
-    await expectCode(create(second, 'School', 'مدرسه-2'), 'PROJ_001');
+    expect((await create(first, 'Clinic', 'عيادة-الشفاء-٢')).slug).toBe('عيادة-الشفاء-2');
+    await expectCode(create(second, 'Clinic', 'عياده-الشفاء-2'), 'PROJ_001');
+    await expectCode(create(second, 'Clinic', 'عيادة-الشفاء-2'), 'PROJ_001');
+  });
+
+  it('the service role cannot store two look-alike slugs either (the unique key)', async () => {
+    const userId = await db.newUser();
+    const insert = (slug: string) =>
+      call(db, 'service_role', {}, `insert into public.projects (owner_id, name, slug) values ($1, 'Direct', $2)`, [userId, slug]);
+    await insert('مستشفى-الأمل-service');
+    await expect(insert('مستشفي-الامل-service')).rejects.toMatchObject({ code: '23505' });
   });
 
   it('keep the slug pattern: lowercase words and single hyphens, at most 48 characters (REQ_004)', async () => {
@@ -184,7 +207,9 @@ describe('project slugs', () => {
   it('the service role cannot store a malformed name or slug either', async () => {
     const userId = await db.newUser();
     for (const [name, slug] of [
-      ['ok', 'مكتبى-service'],
+      ['ok', 'مكتبـى-service'],
+      ['ok', 'مكتبی-service'],
+      ['ok', 'ا\u0654سد-service'],
       ['\u200B', 'zero-width-service'],
     ]) {
       await expect(
@@ -205,11 +230,11 @@ const text = fc.oneof(
   fc.string({ unit: fc.oneof(interesting, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 24 }),
   fc.string({ unit: 'binary', maxLength: 90 }),
   fc.string({ unit: interesting, maxLength: 90 }),
-  fc.string({ unit: fc.constantFrom(...'abxz09-أإآؤئاىيیکةهھہەٱـَُّ٣۹'), maxLength: 50 }),
+  fc.string({ unit: fc.constantFrom(...'abxz09-أإآؤئءاىيیکةهھہەۀۓٱـَُّ٣۹ﺃ\u0653\u0654\u0655'), maxLength: 50 }),
 );
 
 describe('the same rules in TypeScript and SQL', () => {
-  it('agree on generated strings: name acceptance and trimming, slug folding, acceptance and canonical form', async () => {
+  it('agree on generated strings: name acceptance and trimming, slug cleaning, key, acceptance and canonical form', async () => {
     await fc.assert(
       // U+0000 and lone surrogates cannot be sent as text (see the tests above and tests/db/exposed-functions.test.ts).
       fc.asyncProperty(
@@ -223,13 +248,15 @@ describe('the same rules in TypeScript and SQL', () => {
             assigned: boolean;
             name: string | null;
             slug: string | null;
-            folded: string;
+            cleaned: string;
+            key: string;
             slugged: string | null;
           }>(
             `select s as input, unicode_assigned(s) as assigned,
              case when private.is_project_name(private.trim_js(s)) then private.trim_js(s) end as name,
-             case when private.is_project_slug(private.fold_slug_letters(s)) then private.fold_slug_letters(s) end as slug,
-             private.fold_slug_letters(s) as folded,
+             case when private.is_project_slug(private.clean_slug_letters(s)) then private.clean_slug_letters(s) end as slug,
+             private.clean_slug_letters(s) as cleaned,
+             private.fold_slug_letters(s) as key,
              case when private.is_project_slug(t) then t end as slugged
            from unnest($1::text[], $2::text[]) as u(s, t)`,
             [inputs, inputs.map(slugify)],
@@ -238,17 +265,21 @@ describe('the same rules in TypeScript and SQL', () => {
             const ts = {
               name: projectName().safeParse(row.input).data ?? null,
               slug: projectSlug().safeParse(row.input).data ?? null,
-              folded: foldSlugLetters(row.input),
+              cleaned: cleanSlugLetters(row.input),
+              key: slugKey(row.input),
               slugged: slugify(row.input) || null,
             };
             // Postgres 17 knows Unicode 15.1: normalisation is compared only on characters it knows.
             const sql = {
               name: row.name,
               slug: row.assigned ? row.slug : ts.slug,
-              folded: row.assigned ? row.folded : ts.folded,
+              cleaned: row.assigned ? row.cleaned : ts.cleaned,
+              key: row.assigned ? row.key : ts.key,
               slugged: row.slugged,
             };
             expect(sql, JSON.stringify(row.input)).toEqual(ts);
+            // A stored slug has the key of what was typed, so a lookup by any spelling finds it.
+            expect(slugKey(ts.cleaned), JSON.stringify(row.input)).toBe(ts.key);
           }
         },
       ),
@@ -261,8 +292,11 @@ describe('the same rules in TypeScript and SQL', () => {
     expect(projectName().safeParse('a\uD800b').success).toBe(false);
     expect(projectName().safeParse('\u200B\u200C').success).toBe(false);
     expect(projectName().safeParse('x\u202E').success).toBe(false);
-    expect(projectSlug().safeParse('مكتبى').data).toBe('مكتبي');
-    expect(slugify('مدرسة الأمل ى')).toBe('مدرسه-الامل-ي');
+    expect(projectSlug().safeParse('مكتبى').data).toBe('مكتبى');
+    expect(projectSlug().safeParse('مكتبی').data).toBe('مكتبي');
+    expect(slugify('عيادة الشفاء')).toBe('عيادة-الشفاء');
+    expect(slugify('مدرسة الأمل ى')).toBe('مدرسة-الأمل-ى');
+    expect(slugKey(slugify('مدرسة الأمل ى'))).toBe('مدرسه-الامل-ي');
   });
 });
 

@@ -22,7 +22,7 @@ describe('ES256 access tokens checked through the project JWKS', () => {
     const created = await call('POST', '/api/projects', { token: accessToken, body: { name: 'عيادة الأسنان' } });
     expect(created.status).toBe(201);
     const list = (await (await call('GET', '/api/projects', { token: accessToken })).json()) as { projects: Array<{ slug: string }> };
-    expect(list.projects.map((project) => project.slug)).toEqual(['عياده-الاسنان']);
+    expect(list.projects.map((project) => project.slug)).toEqual(['عيادة-الأسنان']);
   });
 
   it('refuses an HS256 token signed with the well-known local secret', async () => {

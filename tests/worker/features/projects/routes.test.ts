@@ -52,6 +52,30 @@ describe('projects', () => {
     expect(await errorCode(chosen.response)).toBe('PROJ_001');
   });
 
+  it("keeps the owner's Arabic spelling in the slug; a look-alike spelling is the same address", async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const first = await create(a.token, { name: `عيادة الشفاء ${tag}` });
+    expect(first.project!.slug).toBe(`عيادة-الشفاء-${tag}`);
+    const hamza = await create(a.token, { name: `مستشفى أحمد ${tag}` });
+    expect(hamza.project!.slug).toBe(`مستشفى-أحمد-${tag}`);
+
+    const chosen = await create(b.token, { name: 'عياده الشفاء', slug: `عياده-الشفاء-${tag}` });
+    expect(chosen.response.status).toBe(409);
+    expect(await errorCode(chosen.response)).toBe('PROJ_001');
+    const derived = await create(b.token, { name: `عياده الشفاء ${tag}` });
+    expect(derived.project!.slug).toMatch(new RegExp(`^عياده-الشفاء-${tag}-[0-9a-f]{4}$`));
+
+    for (const spelling of [`عياده-الشفاء-${tag}`, `مستشفي-احمد-${tag}`]) {
+      const page = await call('GET', `/api/public/projects/${encodeURIComponent(spelling)}`);
+      expect(page.status, spelling).toBe(200);
+      expect(((await page.json()) as { project: { slug: string } }).project.slug).toBe(
+        spelling.startsWith('ع') ? first.project!.slug : hamza.project!.slug,
+      );
+    }
+  });
+
   it('validates names, slugs and ids', async () => {
     const owner = await newUser();
     for (const body of [{ name: '' }, { name: 'x'.repeat(81) }, { name: 'ok', slug: 'Not Valid' }, { name: 'ok', owner_id: owner.id }]) {
