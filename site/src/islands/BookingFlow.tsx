@@ -5,7 +5,7 @@
  * account and no third-party script: the form carries a honeypot field and the signed form token
  * the availability answer gives. Errors are shown calmly in place and as a toast (sonner).
  */
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type SubmitEvent } from 'react';
 import { toast, Toaster } from 'sonner';
 import { normalizePhone } from '../../../shared/booking';
 import type { ErrorBody } from '../../../shared/errors';
@@ -192,7 +192,7 @@ function Flow({ locale, t, slug }: { locale: SiteLocale; t: BookingStrings; slug
     setNotice('');
   }
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!service || !slot || !availability) return;
     const form = new FormData(event.currentTarget);

@@ -153,6 +153,34 @@ function RenameProject({
   );
 }
 
+interface Panel {
+  id: string;
+  open: boolean;
+  toggle: () => void;
+}
+
+/** A project's panel that opens below it: its element id and whether it is open; `onToggle` sees the new state. */
+function usePanel(initial: boolean | (() => boolean), onToggle?: (open: boolean) => void): Panel {
+  const id = useId();
+  const [open, setOpen] = useState(initial);
+  return {
+    id,
+    open,
+    toggle: () => {
+      onToggle?.(!open);
+      setOpen(!open);
+    },
+  };
+}
+
+function PanelToggle({ panel, label }: { panel: Panel; label: string }) {
+  return (
+    <button type="button" className="secondary" aria-expanded={panel.open} aria-controls={panel.id} onClick={panel.toggle}>
+      {label}
+    </button>
+  );
+}
+
 function ProjectItem({
   project,
   setProjects,
@@ -164,14 +192,13 @@ function ProjectItem({
 }) {
   const { t, locale } = useI18n();
   const [renaming, setRenaming] = useState(false);
-  const [showBookings, setShowBookings] = useState(false);
-  const [showImages, setShowImages] = useState(false);
-  const [showSetup, setShowSetup] = useState(false);
-  const [showDomains, setShowDomains] = useState(() => domainsPanelWasOpen(project.id));
-  const bookingsId = useId();
-  const imagesId = useId();
-  const setupId = useId();
-  const domainsId = useId();
+  const bookings = usePanel(false);
+  const images = usePanel(false);
+  const setup = usePanel(false);
+  const domains = usePanel(
+    () => domainsPanelWasOpen(project.id),
+    (open) => open || forgetDomainsPanel(),
+  );
 
   return (
     <li className="project" data-testid="project">
@@ -203,57 +230,22 @@ function ProjectItem({
             {t('projects.rename')}
           </button>
         )}
-        <button
-          type="button"
-          className="secondary"
-          aria-expanded={showBookings}
-          aria-controls={bookingsId}
-          onClick={() => setShowBookings(!showBookings)}
-        >
-          {t('projects.showBookings')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          aria-expanded={showImages}
-          aria-controls={imagesId}
-          onClick={() => setShowImages(!showImages)}
-        >
-          {t('projects.showImages')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          aria-expanded={showSetup}
-          aria-controls={setupId}
-          onClick={() => setShowSetup(!showSetup)}
-        >
-          {t('projects.showSetup')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          aria-expanded={showDomains}
-          aria-controls={domainsId}
-          onClick={() => {
-            if (showDomains) forgetDomainsPanel();
-            setShowDomains(!showDomains);
-          }}
-        >
-          {t('domains.show')}
-        </button>
+        <PanelToggle panel={bookings} label={t('projects.showBookings')} />
+        <PanelToggle panel={images} label={t('projects.showImages')} />
+        <PanelToggle panel={setup} label={t('projects.showSetup')} />
+        <PanelToggle panel={domains} label={t('domains.show')} />
         <button type="button" className="secondary danger-text" onClick={() => onDelete(project)}>
           {t('projects.delete')}
         </button>
       </div>
-      {showBookings && <Bookings project={project} id={bookingsId} />}
-      {showSetup && <BookingSetup project={project} id={setupId} />}
-      {showImages && (
-        <div id={imagesId}>
+      {bookings.open && <Bookings project={project} id={bookings.id} />}
+      {setup.open && <BookingSetup project={project} id={setup.id} />}
+      {images.open && (
+        <div id={images.id}>
           <ProjectAssets projectId={project.id} locale={locale} />
         </div>
       )}
-      {showDomains && <Domains project={project} id={domainsId} />}
+      {domains.open && <Domains project={project} id={domains.id} />}
     </li>
   );
 }
