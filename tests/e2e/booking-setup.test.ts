@@ -16,37 +16,25 @@ import { isolate } from '../../site/src/i18n';
 import { bookingStrings, fill } from '../../site/src/i18n/booking';
 import type { SiteLocale } from '../../site/src/i18n/locales';
 import { newPage, reached, siteUrl } from './helpers';
-import { ar, en, expectNoHorizontalScroll, i18n, ownerWithPlan, screenshot, seriousViolations, signIn, urlOf } from './site';
+import {
+  ar,
+  en,
+  expectNoHorizontalScroll,
+  i18n,
+  ownerWithPlan,
+  screenshot,
+  seriousViolations,
+  settleIfPending,
+  signIn,
+  urlOf,
+} from './site';
 
-const { serviceRoleKey, supabaseUrl, makeUrl } = inject('e2e');
+const { makeUrl } = inject('e2e');
 const { t } = ar;
 
 interface InboxEvent {
   type: string;
   payload: { data: { id?: string; status?: string } };
-}
-
-/** Settles a payment the way the verified UPayments webhook does, when its notification has not done so yet. */
-async function settleIfPending(bookingId: string, amountFils: number): Promise<void> {
-  const call = async <T>(fn: string, body: unknown) => {
-    const response = await fetch(`${supabaseUrl}/rest/v1/rpc/${fn}`, {
-      method: 'POST',
-      headers: { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${fn} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  };
-  const { payment } = await call<{ payment: { id: string; status: string } }>('public_booking', { p_booking_id: bookingId });
-  if (payment.status !== 'pending') return;
-  await call('apply_payment', {
-    p_provider: 'upayments',
-    p_provider_ref: null,
-    p_status: 'succeeded',
-    p_amount_fils: amountFils,
-    p_currency: 'KWD',
-    p_payment_id: payment.id,
-  });
 }
 
 /** Opens a project's booking setup from its toggle and waits for it to load. */

@@ -4,24 +4,14 @@
  * to the confirmation page, which turns confirmed and stays so after a reload; the cron run then
  * delivers booking.confirmed to the fake Make inbox, signed.
  *
- * Settlement: when the fake's notification reaches a billing webhook that confirms the payment,
- * nothing more is needed; without one (the billing routes live on another branch), the test applies
- * the verified outcome itself with the service key, exactly as that webhook would.
+ * Settlement: the fake's notification normally reaches billing's webhook first; if it has not yet,
+ * the test applies the verified outcome with the service key, as that webhook would (site.ts).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { newPage, reached, siteUrl } from './helpers';
+import { settleIfPending } from './site';
 
-const { serviceRoleKey, supabaseUrl, makeUrl } = inject('e2e');
-
-async function service<T>(fn: string, body: unknown): Promise<T> {
-  const response = await fetch(`${supabaseUrl}/rest/v1/rpc/${fn}`, {
-    method: 'POST',
-    headers: { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${fn} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const { makeUrl } = inject('e2e');
 
 interface InboxEvent {
   type: string;
@@ -63,17 +53,7 @@ describe('a visitor of the demo project', () => {
     expect(address.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await page.locator('#booking-status').waitFor();
 
-    const { payment } = await service<{ payment: { id: string; status: string } }>('public_booking', { p_booking_id: bookingId });
-    if (payment.status === 'pending') {
-      await service('apply_payment', {
-        p_provider: 'upayments',
-        p_provider_ref: null,
-        p_status: 'succeeded',
-        p_amount_fils: 15000,
-        p_currency: 'KWD',
-        p_payment_id: payment.id,
-      });
-    }
+    await settleIfPending(bookingId, 15_000);
     const confirmed = page.locator('#booking-status[data-status="confirmed"]');
     await confirmed.waitFor({ timeout: 20_000 });
     expect(await confirmed.textContent()).toBe('تم تأكيد حجزك');

@@ -66,6 +66,25 @@ export async function ownerWithPlan(tier: TierId, email = freshEmail()): Promise
   return { id: user.id, email };
 }
 
+/**
+ * Settles a booking's payment the way the verified UPayments webhook does, when its notification
+ * has not done so yet (it may arrive first: both paths apply the payment once).
+ */
+export async function settleIfPending(bookingId: string, amountFils: number): Promise<void> {
+  const { payment } = await service<{ payment: { id: string; status: string } }>('/rest/v1/rpc/public_booking', {
+    p_booking_id: bookingId,
+  });
+  if (payment.status !== 'pending') return;
+  await service('/rest/v1/rpc/apply_payment', {
+    p_provider: 'upayments',
+    p_provider_ref: null,
+    p_status: 'succeeded',
+    p_amount_fils: amountFils,
+    p_currency: 'KWD',
+    p_payment_id: payment.id,
+  });
+}
+
 /** A visitor's slot held on a project tomorrow, as the booking page would hold it while they pay. */
 export async function holdBooking(projectId: string, clientName: string, clientEmail: string): Promise<void> {
   const startsAt = new Date(Date.now() + 24 * 3600_000);

@@ -303,6 +303,49 @@ function useDomainInput() {
   return { value, setValue, change, error, read };
 }
 
+/** A one-field form for a domain name (search or connect), typed left to right. */
+function DomainNameForm({
+  id,
+  label,
+  hint,
+  input,
+  submit,
+  busy,
+  role,
+  onSubmit,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  input: ReturnType<typeof useDomainInput>;
+  submit: string;
+  busy: boolean;
+  role?: 'search';
+  onSubmit: (event: SubmitEvent<HTMLFormElement>) => void;
+}) {
+  return (
+    <form className="domain-form" role={role} onSubmit={onSubmit} noValidate>
+      <Field id={id} label={label} hint={hint} error={input.error}>
+        {(props) => (
+          <input
+            {...props}
+            name="domain"
+            dir="ltr"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={300}
+            value={input.value}
+            onChange={(event) => input.change(event.target.value)}
+          />
+        )}
+      </Field>
+      <button type="submit" disabled={busy}>
+        {submit}
+      </button>
+    </form>
+  );
+}
+
 function BuyForm({ project, found, onCancel }: { project: Project; found: DomainCheck & { supported: true }; onCancel: () => void }) {
   const { t, locale } = useI18n();
   const calm = useCalm();
@@ -569,25 +612,16 @@ export function Domains({ project, id }: { project: Project; id: string }) {
 
       <section className="domain-section" aria-labelledby={`${formId}-search-title`}>
         <h4 id={`${formId}-search-title`}>{t('domains.searchTitle')}</h4>
-        <form className="domain-form" role="search" onSubmit={(event) => void find(event)} noValidate>
-          <Field id={`${formId}-search`} label={t('domains.searchLabel')} hint={t('domains.searchHint')} error={search.error}>
-            {(props) => (
-              <input
-                {...props}
-                name="domain"
-                dir="ltr"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={300}
-                value={search.value}
-                onChange={(event) => search.change(event.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit" disabled={searching}>
-            {searching ? t('domains.searching') : t('domains.search')}
-          </button>
-        </form>
+        <DomainNameForm
+          id={`${formId}-search`}
+          label={t('domains.searchLabel')}
+          hint={t('domains.searchHint')}
+          input={search}
+          submit={searching ? t('domains.searching') : t('domains.search')}
+          busy={searching}
+          role="search"
+          onSubmit={(event) => void find(event)}
+        />
         {found && (
           <div role="status">
             <SearchResult
@@ -607,25 +641,15 @@ export function Domains({ project, id }: { project: Project; id: string }) {
 
       <section className="domain-section" aria-labelledby={`${formId}-attach-title`}>
         <h4 id={`${formId}-attach-title`}>{t('domains.attachTitle')}</h4>
-        <form className="domain-form" onSubmit={(event) => void connect(event)} noValidate>
-          <Field id={`${formId}-attach`} label={t('domains.attachLabel')} hint={t('domains.attachHint')} error={attach.error}>
-            {(props) => (
-              <input
-                {...props}
-                name="domain"
-                dir="ltr"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={300}
-                value={attach.value}
-                onChange={(event) => attach.change(event.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit" disabled={attaching}>
-            {t('domains.attach')}
-          </button>
-        </form>
+        <DomainNameForm
+          id={`${formId}-attach`}
+          label={t('domains.attachLabel')}
+          hint={t('domains.attachHint')}
+          input={attach}
+          submit={t('domains.attach')}
+          busy={attaching}
+          onSubmit={(event) => void connect(event)}
+        />
       </section>
     </div>
   );
