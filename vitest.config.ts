@@ -7,6 +7,9 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import type { ProvidedContext } from 'vitest';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
+/** Node projects: a test file that leaves sockets, servers or timers open fails, naming itself. */
+const OPEN_HANDLES = 'tests/support/open-handles.ts';
+
 /** Worker tests in workerd, pointed at a local stack of their own (started by the global setup). */
 function workerProject(
   name: string,
@@ -98,6 +101,7 @@ export default defineConfig({
           include: ['tests/db/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/db-global-setup.ts'],
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -108,13 +112,14 @@ export default defineConfig({
           name: 'local',
           include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts'],
           environment: 'node',
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },
       },
       {
         // The site's own modules (formatting, dictionaries, error reports) in Node, with its full ICU.
-        test: { name: 'site', include: ['tests/site/**/*.test.ts'], environment: 'node' },
+        test: { name: 'site', include: ['tests/site/**/*.test.ts'], environment: 'node', setupFiles: [OPEN_HANDLES] },
       },
       {
         // Real Chromium against `wrangler dev` and a local stack its global setup starts.
@@ -123,6 +128,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

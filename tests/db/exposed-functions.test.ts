@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIERS } from '../../shared/pricing';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { closePool, openPool } from '../support/pg-pool';
 import { accessClaims, signHs256 } from '../support/tokens';
 
 type Actor = 'anon' | 'anonymous' | 'stranger' | 'owner' | 'service';
@@ -152,7 +153,7 @@ async function ownerProject(): Promise<string> {
 
 beforeAll(async () => {
   stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false });
-  admin = new pg.Pool({ ...stack.pg, max: 2 });
+  admin = openPool({ ...stack.pg, max: 2 });
   const owner = await newUser();
   const stranger = await newUser();
   const anonymous = await newUser(true);
@@ -175,7 +176,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.end();
+  await closePool(admin);
   await stack?.stop();
 });
 
