@@ -71,6 +71,30 @@ describe('site rows', () => {
   });
 });
 
+describe('site lookups', () => {
+  it('use indexes: slug key, domain name, published version', async () => {
+    const plans: string[] = [];
+    for (const sql of [
+      `select id from public.projects where slug_key = private.fold_slug_letters('x')`,
+      `select project_id from public.domains where name = 'x.com' and status = 'active'`,
+      `select project_id from public.sites where published_version_id = gen_random_uuid()`,
+    ]) {
+      const client = await db.admin.connect();
+      try {
+        await client.query('begin');
+        await client.query('set local enable_seqscan = off');
+        plans.push((await client.query(`explain ${sql}`)).rows.map((r) => r['QUERY PLAN']).join(' '));
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    }
+    expect(plans[0]).toContain('projects_slug_key_unique');
+    expect(plans[1]).toContain("Index Cond: (name = 'x.com'::text)");
+    expect(plans[2]).toContain('sites_published_version_id_idx');
+  });
+});
+
 describe('versions and the draft pointer', () => {
   it('save numbers versions, links each to its parent and moves the draft', async () => {
     const { owner, project, draft } = await siteOwner('site-save');
@@ -211,6 +235,19 @@ describe('versions and the draft pointer', () => {
     } finally {
       await db.admin.query(`update private.site_limits set versions_per_project = 200`);
     }
+  });
+  it("go with their owner's account, published site and inbox included", async () => {
+    const { owner, project, draft } = await siteOwner('site-account', 2);
+    await publish(owner, project, draft, 'account');
+    await asService(db, `public.submit_site_form($1, 'contact-1', '{"name": "x"}')`, [project]);
+    await db.admin.query(`delete from auth.users where id = $1`, [owner]);
+    const { rows } = await db.admin.query(
+      `select (select count(*) from public.sites where project_id = $1)::int as sites,
+         (select count(*) from public.site_versions where project_id = $1)::int as versions,
+         (select count(*) from public.site_form_submissions where project_id = $1)::int as submissions`,
+      [project],
+    );
+    expect(rows[0]).toEqual({ sites: 0, versions: 0, submissions: 0 });
   });
 });
 
