@@ -164,5 +164,6 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
 
 /** The JSON body of every error response (docs/ARCHITECTURE.md section 2). */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId: string; fields?: string[] };
+  /** `fields`: request fields that failed validation; `problems`: what stops a publish (SITE_004). */
+  error: { code: ErrorCode; message: string; requestId: string; fields?: string[]; problems?: unknown[] };
 }
