@@ -49,8 +49,8 @@ const whatsapp = (): SiteSection => ({
   },
 });
 
-const footer = (): SiteSection => ({
-  id: 'footer',
+const footer = (id = 'footer'): SiteSection => ({
+  id,
   type: 'footer',
   variant: 'columns',
   props: {
@@ -86,7 +86,7 @@ const contactPage = (): SiteDocument['pages'][number] => ({
         successMessage: t('وصلتنا رسالتك، شكراً لك!', 'We got your message, thank you!'),
       },
     },
-    footer(),
+    footer('contact-footer'),
   ],
 });
 

@@ -1,5 +1,5 @@
 /**
- * The only way text reaches a page: `html` tagged templates escape every interpolated value with
+ * The only way text reaches a page: `markup` tagged templates escape every interpolated value with
  * `escapeHtml` (safe in text and in double-quoted attributes) unless it is already `Html`. URLs
  * are `SafeUrl` values, made only by links.ts from typed links and the renderer's own paths.
  */
@@ -37,9 +37,27 @@ function render(value: Interpolation): string {
   return escapeHtml(String(value));
 }
 
-export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
+/** The static parts of each template with line breaks and indentation between tags removed, once. */
+const compacted = new WeakMap<TemplateStringsArray, string[]>();
+function compact(strings: TemplateStringsArray): string[] {
+  let parts = compacted.get(strings);
+  if (!parts) {
+    parts = strings.map((part) =>
+      part
+        .replace(/>\s*\n\s*/g, '>')
+        .replace(/\s*\n\s*</g, '<')
+        .replace(/\s*\n\s*/g, ' '),
+    );
+    compacted.set(strings, parts);
+  }
+  return parts;
+}
+
+/** Named `markup`, not `html`, so formatters leave the templates' whitespace alone. */
+export function markup(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
+  const parts = compact(strings);
+  let out = parts[0]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]!) + parts[i + 1]!;
   return new Html(out);
 }
 

@@ -7,7 +7,7 @@
 import type { SiteDocument, SitePage } from '../document';
 import type { Locale } from '../primitives';
 import { SCHEMA_ORG_DAY } from './format';
-import { escapeHtml, html, trusted, type Html } from './html';
+import { escapeHtml, markup, trusted, type Html } from './html';
 import { contextUrl, pageUrlPath, relativeUrl, socialUrl } from './links';
 import { pick, renderSection, type BookableService, type SectionState } from './sections';
 import { baseCss, fontFile, themeCss, usesKufi } from './styles';
@@ -156,16 +156,16 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
   const image = heroImageUrl(page, context);
 
   const head: Html[] = [
-    html`<meta charset="utf-8" /><meta name="viewport" content="width=device-width,initial-scale=1" /><title>${title}</title>`,
-    description ? html`<meta name="description" content="${description}" />` : html``,
-    context.preview || !page ? html`<meta name="robots" content="noindex,nofollow" />` : html``,
+    markup`<meta charset="utf-8" /><meta name="viewport" content="width=device-width,initial-scale=1" /><title>${title}</title>`,
+    description ? markup`<meta name="description" content="${description}" />` : markup``,
+    context.preview || !page ? markup`<meta name="robots" content="noindex,nofollow" />` : markup``,
   ];
   if (page && canonical) {
-    head.push(html`<link rel="canonical" href="${canonical}" />`);
+    head.push(markup`<link rel="canonical" href="${canonical}" />`);
     if (other) {
       const ar = base + pageUrlPath(document, page, 'ar');
       head.push(
-        html`<link rel="alternate" hreflang="ar" href="${ar}" /><link
+        markup`<link rel="alternate" hreflang="ar" href="${ar}" /><link
             rel="alternate"
             hreflang="en"
             href="${base + pageUrlPath(document, page, 'en')}"
@@ -173,20 +173,20 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
       );
     }
     head.push(
-      html`<meta property="og:type" content="website" /><meta property="og:site_name" content="${name}" /><meta
+      markup`<meta property="og:type" content="website" /><meta property="og:site_name" content="${name}" /><meta
           property="og:title"
           content="${title}"
         /><meta property="og:description" content="${description}" /><meta property="og:url" content="${canonical}" /><meta
           property="og:locale"
           content="${OG_LOCALE[locale]}"
         />${
-          other ? html`<meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />` : ''
-        }${image ? html`<meta property="og:image" content="${image}" />` : ''}`,
+          other ? markup`<meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />` : ''
+        }${image ? markup`<meta property="og:image" content="${image}" />` : ''}`,
     );
   }
   if (usesKufi(document.theme)) {
     head.push(
-      html`<link
+      markup`<link
         rel="preload"
         href="${relativeOrAbsolute(fontFile(context.assetBase, 'arabic', 400))}"
         as="font"
@@ -201,11 +201,11 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
 
   const nav =
     document.pages.length > 1
-      ? html`<nav aria-label="${words.nav}">
+      ? markup`<nav aria-label="${words.nav}">
           <ul class="nav">
             ${document.pages.map(
               (p) =>
-                html`<li>
+                markup`<li>
                   <a href="${relativeUrl(pageUrlPath(document, p, locale))}" ${p === page ? trusted(' aria-current="page"') : ''}
                     >${pick(p.title, locale)}</a
                   >
@@ -217,14 +217,14 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
   const switchTo = other ? relativeUrl(pageUrlPath(document, page ?? home, other)) : null;
   const logo = document.business.logo;
   const logoUrl = logo ? contextUrl(context.imageUrl(logo.path)) : null;
-  const header = html`<header class="top">
+  const header = markup`<header class="top">
     <div class="wrap bar">
       <a class="brand" href="${relativeUrl(pageUrlPath(document, home, locale))}"
-        >${logo && logoUrl ? html`<img src="${logoUrl}" width="${logo.width}" height="${logo.height}" alt="" decoding="async" />` : ''}<bdi
+        >${logo && logoUrl ? markup`<img src="${logoUrl}" width="${logo.width}" height="${logo.height}" alt="" decoding="async" />` : ''}<bdi
           >${name}</bdi
         ></a
       >${nav}${
-        switchTo && other ? html`<a class="lang" href="${switchTo}" hreflang="${other}" lang="${other}">${words.otherLanguage}</a>` : ''
+        switchTo && other ? markup`<a class="lang" href="${switchTo}" hreflang="${other}" lang="${other}">${words.otherLanguage}</a>` : ''
       }
     </div>
   </header>`;
@@ -235,8 +235,8 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
   const footers = (page ? sections : home.sections).filter((s) => s.type === 'footer');
   const floating = sections.filter((s) => s.type === 'whatsapp' && s.variant === 'floating');
   const main = page
-    ? html`${inMain.some((s) => s.type === 'hero') ? '' : html`<h1 class="sr">${pick(page.title, locale)}</h1>`}${inMain.map((s) => renderSection(s, state))}`
-    : html`<section class="s nf">
+    ? markup`${inMain.some((s) => s.type === 'hero') ? '' : markup`<h1 class="sr">${pick(page.title, locale)}</h1>`}${inMain.map((s) => renderSection(s, state))}`
+    : markup`<section class="s nf">
         <div class="wrap">
           <h1>${words.notFoundTitle}</h1>
           <p class="lead">${words.notFoundText}</p>
@@ -244,8 +244,8 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
         </div>
       </section>`;
 
-  const body = html`<a class="skip" href="#_main">${words.skip}</a
-    >${context.preview ? html`<div class="ribbon" role="note">${words.preview}</div>` : ''}${header}
+  const body = markup`<a class="skip" href="#_main">${words.skip}</a
+    >${context.preview ? markup`<div class="ribbon" role="note">${words.preview}</div>` : ''}${header}
     <main id="_main">${main}</main>
     ${footers.map((s) => renderSection(s, state))}${floating.map((s) => renderSection(s, state))}`;
 

@@ -1,12 +1,12 @@
 /**
  * One function per section type: props in, markup out, in one locale. Owner text goes through
- * `html` (escaped), links through links.ts, images through the caller's `imageUrl`.
+ * `markup` (escaped), links through links.ts, images through the caller's `imageUrl`.
  */
 import type { SectionOf, SectionType, SiteSection } from '../catalogue';
 import type { SiteDocument, SitePage } from '../document';
 import type { Locale, LocalText, SiteAction, SiteImage } from '../primitives';
 import { formatClock, formatFils, formatMinutes, formatNumber, formatWeekday } from './format';
-import { html, trusted, type Html } from './html';
+import { markup, trusted, type Html } from './html';
 import { contextUrl, isExternal, linkUrl, mailtoUrl, mapUrl, socialUrl, telUrl, whatsappUrl, type LinkContext } from './links';
 import { DELIVERY_NAMES, SOCIAL_NAMES, WORDS } from './words';
 
@@ -34,12 +34,12 @@ export function pick(text: LocalText, locale: Locale): string {
 
 /** Paragraphs from blank-line-separated text; single line breaks become <br>. */
 function paragraphs(text: string, className = ''): Html {
-  return html`${text
+  return markup`${text
     .split(/\n\s*\n/)
     .filter((p) => p.trim())
     .map(
       (p) =>
-        html`<p${className ? trusted(` class="${className}"`) : ''}>${p.split('\n').map((l, i) => html`${i ? trusted('<br>') : ''}${l}`)}</p>`,
+        markup`<p${className ? trusted(` class="${className}"`) : ''}>${p.split('\n').map((l, i) => markup`${i ? trusted('<br>') : ''}${l}`)}</p>`,
     )}`;
 }
 
@@ -49,83 +49,83 @@ const WHATSAPP_ICON = trusted(
 
 function image(state: SectionState, img: SiteImage, sizes = ''): Html {
   const src = contextUrl(state.imageUrl(img.path));
-  if (!src) return html``;
+  if (!src) return markup``;
   const eager = state.eagerImage;
   state.eagerImage = false;
-  return html`<img
+  return markup`<img
     src="${src}"
     width="${img.width}"
     height="${img.height}"
     alt="${pick(img.alt, state.locale)}"
     ${trusted(eager ? ' fetchpriority="high"' : ' loading="lazy"')}
     decoding="async"
-    ${sizes ? html` sizes="${sizes}"` : ''}
+    ${sizes ? markup` sizes="${sizes}"` : ''}
   />`;
 }
 
 function action(state: SectionState, act: SiteAction | null, ghost = false): Html {
-  if (!act) return html``;
+  if (!act) return markup``;
   const url = linkUrl(act.link, state);
-  if (!url) return html``;
+  if (!url) return markup``;
   const external = isExternal(act.link);
   const wa = act.link.kind === 'whatsapp';
-  return html`<a class="btn${ghost ? ' ghost' : ''}${wa && !ghost ? ' wa' : ''}" href="${url}" ${external ? trusted(' rel="noopener"') : ''}
+  return markup`<a class="btn${ghost ? ' ghost' : ''}${wa && !ghost ? ' wa' : ''}" href="${url}" ${external ? trusted(' rel="noopener"') : ''}
     >${wa ? WHATSAPP_ICON : ''}${pick(act.label, state.locale)}</a
   >`;
 }
 
 function buttons(state: SectionState, ...acts: (SiteAction | null)[]): Html {
   const items = acts.map((a, i) => action(state, a, i > 0)).filter((h) => h.value);
-  return items.length ? html`<div class="btns">${items}</div>` : html``;
+  return items.length ? markup`<div class="btns">${items}</div>` : markup``;
 }
 
 function heading(section: SiteSection, text: LocalText | null, state: SectionState, intro: LocalText | null = null): Html {
-  if (!text && !intro) return html``;
-  return html`<div class="head">
-    ${text ? html`<h2 id="${section.id}-h">${pick(text, state.locale)}</h2>` : ''}${
+  if (!text && !intro) return markup``;
+  return markup`<div class="head">
+    ${text ? markup`<h2 id="${section.id}-h">${pick(text, state.locale)}</h2>` : ''}${
       intro ? paragraphs(pick(intro, state.locale), 'lead') : ''
     }
   </div>`;
 }
 
 function price(state: SectionState, fils: number | null, from: boolean): Html {
-  if (fils === null) return html``;
-  return html`<span class="price">${from ? `${WORDS[state.locale].from} ` : ''}${formatFils(state.locale, fils)}</span>`;
+  if (fils === null) return markup``;
+  return markup`<span class="price">${from ? `${WORDS[state.locale].from} ` : ''}${formatFils(state.locale, fils)}</span>`;
 }
 
 type Renderer<T extends SectionType> = (section: SectionOf<T>, state: SectionState) => Html;
 
 const RENDERERS: { [T in SectionType]: Renderer<T> } = {
   hero({ props, variant }, state) {
-    const text = html`${props.eyebrow ? html`<span class="eyebrow">${pick(props.eyebrow, state.locale)}</span>` : ''}
+    const text = markup`${props.eyebrow ? markup`<span class="eyebrow">${pick(props.eyebrow, state.locale)}</span>` : ''}
       <h1>${pick(props.heading, state.locale)}</h1>
       ${paragraphs(pick(props.subheading, state.locale), 'lead')}${buttons(state, props.primary, props.secondary)}`;
-    const img = props.image ? image(state, props.image) : html``;
+    const img = props.image ? image(state, props.image) : markup``;
     if (variant === 'image_background')
-      return html`${img}
+      return markup`${img}
         <div class="wrap">${text}</div>`;
     if (variant === 'split')
-      return html`<div class="wrap two">
+      return markup`<div class="wrap two">
         <div>${text}</div>
-        ${img.value ? html`<div>${img}</div>` : ''}
+        ${img.value ? markup`<div>${img}</div>` : ''}
       </div>`;
-    return html`<div class="wrap">${text}${img}</div>`;
+    return markup`<div class="wrap">${text}${img}</div>`;
   },
   services(section, state) {
     const { props, variant } = section;
     const l = state.locale;
     const items = props.items.map((item) => {
-      const meta = html`${price(state, item.priceFils, item.priceFrom)}${
-        item.durationMinutes ? html` <span class="muted">· ${formatMinutes(l, item.durationMinutes)}</span>` : ''
+      const meta = markup`${price(state, item.priceFils, item.priceFrom)}${
+        item.durationMinutes ? markup` <span class="muted">· ${formatMinutes(l, item.durationMinutes)}</span>` : ''
       }`;
-      const desc = item.description ? html`<p class="muted">${pick(item.description, l)}</p>` : '';
+      const desc = item.description ? markup`<p class="muted">${pick(item.description, l)}</p>` : '';
       return variant === 'cards'
-        ? html`<li class="card">
+        ? markup`<li class="card">
             <h3>${pick(item.name, l)}</h3>
             ${desc}
             <p>${meta}</p>
           </li>`
-        : html`<li class="row">
+        : markup`<li class="row">
             <div>
               <h3>${pick(item.name, l)}</h3>
               ${variant === 'list' ? desc : ''}
@@ -133,7 +133,7 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
             <p>${meta}</p>
           </li>`;
     });
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, props.heading, state, props.intro)}
       <ul class="${variant === 'cards' ? 'grid' : 'rows'}">
         ${items}
@@ -145,34 +145,34 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const l = state.locale;
     const cats = props.categories.map(
       (cat) =>
-        html`<div class="cat">
+        markup`<div class="cat">
           <h3>${pick(cat.name, l)}</h3>
           <ul class="${variant === 'cards' ? 'grid' : 'rows'}">
             ${cat.items.map((item) => {
-              const body = html`<div>
-                  ${variant === 'cards' ? html`<h4>${pick(item.name, l)}</h4>` : html`<strong>${pick(item.name, l)}</strong>`}${
-                    item.description ? html`<p class="muted">${pick(item.description, l)}</p>` : ''
+              const body = markup`<div>
+                  ${variant === 'cards' ? markup`<h4>${pick(item.name, l)}</h4>` : markup`<strong>${pick(item.name, l)}</strong>`}${
+                    item.description ? markup`<p class="muted">${pick(item.description, l)}</p>` : ''
                   }
                 </div>
                 ${price(state, item.priceFils, false)}`;
               return variant === 'cards'
-                ? html`<li class="card">${item.image ? image(state, item.image) : ''}${body}</li>`
-                : html`<li class="row">${body}</li>`;
+                ? markup`<li class="card">${item.image ? image(state, item.image) : ''}${body}</li>`
+                : markup`<li class="row">${body}</li>`;
             })}
           </ul>
         </div>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, props.heading, state, props.intro)}
       <div class="cats">${cats}</div>
     </div>`;
   },
   gallery(section, state) {
     const imgs = section.props.images.map((img) => image(state, img)).filter((h) => h.value);
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state)}
       <ul class="gal">
-        ${imgs.map((img) => html`<li>${img}</li>`)}
+        ${imgs.map((img) => markup`<li>${img}</li>`)}
       </ul>
     </div>`;
   },
@@ -182,7 +182,7 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const href = contextUrl(state.bookingHref(l));
     const items = state.services.map(
       (service) =>
-        html`<li class="${variant === 'cards' ? 'card' : 'row'}">
+        markup`<li class="${variant === 'cards' ? 'card' : 'row'}">
           <div>
             <h3>${pick(service.name, l)}</h3>
             <p class="muted">${formatMinutes(l, service.durationMinutes)}</p>
@@ -190,14 +190,14 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
           <p>${price(state, service.priceFils, false)}</p>
         </li>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, props.heading, state, props.intro)}${
         items.length
-          ? html`<ul class="${variant === 'cards' ? 'grid' : 'rows'}">
+          ? markup`<ul class="${variant === 'cards' ? 'grid' : 'rows'}">
               ${items}
             </ul>`
           : ''
-      }${href ? html`<div class="btns"><a class="btn" href="${href}">${pick(props.buttonLabel, l)}</a></div>` : ''}
+      }${href ? markup`<div class="btns"><a class="btn" href="${href}">${pick(props.buttonLabel, l)}</a></div>` : ''}
     </div>`;
   },
   opening_hours(section, state) {
@@ -205,18 +205,18 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const l = state.locale;
     const rows = props.days.map(
       (day) =>
-        html`<tr>
+        markup`<tr>
           <th scope="row">${formatWeekday(l, day.day)}</th>
           <td>
             ${
               day.periods.length
-                ? day.periods.map((p, i) => html`${i ? '، ' : ''}<bdi>${formatClock(l, p.opens)} – ${formatClock(l, p.closes)}</bdi>`)
+                ? day.periods.map((p, i) => markup`${i ? '، ' : ''}<bdi>${formatClock(l, p.opens)} – ${formatClock(l, p.closes)}</bdi>`)
                 : WORDS[l].closed
             }
           </td>
         </tr>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, props.heading, state)}
       <table class="hours">
         ${rows}
@@ -227,10 +227,10 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
   location(section, state) {
     const { props, variant } = section;
     const l = state.locale;
-    const body = html`${paragraphs(pick(props.address, l))}${props.note ? paragraphs(pick(props.note, l), 'muted') : ''}
+    const body = markup`${paragraphs(pick(props.address, l))}${props.note ? paragraphs(pick(props.note, l), 'muted') : ''}
       <div class="btns"><a class="btn" href="${mapUrl(props.mapQuery)}" rel="noopener">${WORDS[l].directions}</a></div>`;
-    return html`<div class="wrap">
-      ${heading(section, props.heading, state)}${variant === 'card' ? html`<div class="card">${body}</div>` : body}
+    return markup`<div class="wrap">
+      ${heading(section, props.heading, state)}${variant === 'card' ? markup`<div class="card">${body}</div>` : body}
     </div>`;
   },
   contact_form(section, state) {
@@ -241,10 +241,10 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
       const name = `f-${field.name}`;
       const id = `${section.id}-${field.name}`;
       const required = field.required ? trusted(' required') : '';
-      const label = html`${pick(field.label, l)}${field.required ? html` <span class="muted">(${WORDS[l].required})</span>` : ''}`;
+      const label = markup`${pick(field.label, l)}${field.required ? markup` <span class="muted">(${WORDS[l].required})</span>` : ''}`;
       const input =
         field.name === 'message'
-          ? html`<textarea id="${id}" name="${name}" maxlength="2000" ${required}></textarea>`
+          ? markup`<textarea id="${id}" name="${name}" maxlength="2000" ${required}></textarea>`
           : trusted(
               {
                 name: `<input type="text" autocomplete="name" maxlength="100"`,
@@ -254,40 +254,40 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
               }[field.name],
             );
       return field.name === 'message'
-        ? html`<label for="${id}">${label}${input}</label>`
-        : html`<label for="${id}">${label}${input} id="${id}" name="${name}"${required}></label>`;
+        ? markup`<label for="${id}">${label}${input}</label>`
+        : markup`<label for="${id}">${label}${input} id="${id}" name="${name}"${required}></label>`;
     });
     const status =
       state.formStatus === 'sent'
-        ? html`<p class="note" role="status">${pick(props.successMessage, l) || WORDS[l].sent}</p>`
+        ? markup`<p class="note" role="status">${pick(props.successMessage, l) || WORDS[l].sent}</p>`
         : state.formStatus === 'error'
-          ? html`<p class="note" role="alert">${WORDS[l].error}</p>`
+          ? markup`<p class="note" role="alert">${WORDS[l].error}</p>`
           : '';
     const form = action
-      ? html`<form class="form" method="post" action="${action}">
+      ? markup`<form class="form" method="post" action="${action}">
           ${status}<input type="hidden" name="section" value="${section.id}" /><input type="hidden" name="locale" value="${l}" /><label
             class="hp"
             aria-hidden="true"
             >${WORDS[l].honeypot}<input type="text" name="website" tabindex="-1" autocomplete="off" /></label
           >${fields}<button class="btn" type="submit">${pick(props.submitLabel, l)}</button>
         </form>`
-      : html``;
+      : markup``;
     return variant === 'split'
-      ? html`<div class="wrap two">
+      ? markup`<div class="wrap two">
           <div>${heading(section, props.heading, state, props.intro)}</div>
           ${form}
         </div>`
-      : html`<div class="wrap">${heading(section, props.heading, state, props.intro)}${form}</div>`;
+      : markup`<div class="wrap">${heading(section, props.heading, state, props.intro)}${form}</div>`;
   },
   testimonials(section, state) {
     const l = state.locale;
     const items = section.props.items.map(
       (item) =>
-        html`<li class="card">
+        markup`<li class="card">
           <figure class="${section.variant}">
             ${
               item.rating
-                ? html`<p class="stars" role="img" aria-label="${WORDS[l].rating(formatNumber(l, item.rating))}">
+                ? markup`<p class="stars" role="img" aria-label="${WORDS[l].rating(formatNumber(l, item.rating))}">
                     ${'★'.repeat(item.rating)}${'☆'.repeat(5 - item.rating)}
                   </p>`
                 : ''
@@ -295,12 +295,12 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
             <blockquote>${paragraphs(pick(item.quote, l))}</blockquote>
             <figcaption>
               <strong><bdi>${pick(item.author, l)}</bdi></strong
-              >${item.detail ? html` <span class="muted">· ${pick(item.detail, l)}</span>` : ''}
+              >${item.detail ? markup` <span class="muted">· ${pick(item.detail, l)}</span>` : ''}
             </figcaption>
           </figure>
         </li>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state)}
       <ul class="grid">
         ${items}
@@ -311,16 +311,16 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const l = state.locale;
     const items = section.props.items.map((item) =>
       section.variant === 'accordion'
-        ? html`<details>
+        ? markup`<details>
             <summary>${pick(item.question, l)}</summary>
             ${paragraphs(pick(item.answer, l))}
           </details>`
-        : html`<div class="card">
+        : markup`<div class="card">
             <h3>${pick(item.question, l)}</h3>
             ${paragraphs(pick(item.answer, l))}
           </div>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state)}
       <div class="faq">${items}</div>
     </div>`;
@@ -329,14 +329,14 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const l = state.locale;
     const items = section.props.members.map(
       (m) =>
-        html`<li class="card">
+        markup`<li class="card">
           ${m.image && section.variant === 'cards' ? image(state, m.image) : ''}
           <h3><bdi>${pick(m.name, l)}</bdi></h3>
           <p class="muted">${pick(m.role, l)}</p>
           ${m.bio ? paragraphs(pick(m.bio, l)) : ''}
         </li>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state, section.props.intro)}
       <ul class="grid">
         ${items}
@@ -346,16 +346,16 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
   cta(section, state) {
     const { props } = section;
     const l = state.locale;
-    const text = html`<h2 id="${section.id}-h">${pick(props.heading, l)}</h2>
+    const text = markup`<h2 id="${section.id}-h">${pick(props.heading, l)}</h2>
       ${props.text ? paragraphs(pick(props.text, l)) : ''}`;
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       <div class="cta${section.variant === 'split' ? ' two' : ''}">
-        ${section.variant === 'split' ? html`<div>${text}</div>` : text}${buttons(state, props.action, props.secondary)}
+        ${section.variant === 'split' ? markup`<div>${text}</div>` : text}${buttons(state, props.action, props.secondary)}
       </div>
     </div>`;
   },
   text(section, state) {
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state)}
       <div class="body">${paragraphs(pick(section.props.body, state.locale))}</div>
     </div>`;
@@ -367,26 +367,26 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
     const contact = props.showContact
       ? [
           b.phone
-            ? html`<li>
+            ? markup`<li>
                 <a href="${telUrl(b.phone)}">${WORDS[l].call}: <bdi dir="ltr">+${b.phone.replace(/^\+/, '')}</bdi></a>
               </li>`
             : '',
-          b.whatsapp ? html`<li><a href="${whatsappUrl(b.whatsapp, null)}" rel="noopener">${WORDS[l].whatsapp}</a></li>` : '',
+          b.whatsapp ? markup`<li><a href="${whatsappUrl(b.whatsapp, null)}" rel="noopener">${WORDS[l].whatsapp}</a></li>` : '',
           b.email
-            ? html`<li>
+            ? markup`<li>
                 <a href="${mailtoUrl(b.email)}"><bdi dir="ltr">${b.email}</bdi></a>
               </li>`
             : '',
-          b.address ? html`<li>${pick(b.address, l)}</li>` : '',
+          b.address ? markup`<li>${pick(b.address, l)}</li>` : '',
         ]
       : [];
     const links = props.links
       .map((act) => {
         const url = linkUrl(act.link, state);
-        return url ? html`<li><a href="${url}">${pick(act.label, l)}</a></li>` : '';
+        return url ? markup`<li><a href="${url}">${pick(act.label, l)}</a></li>` : '';
       })
       .filter(Boolean);
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       <div class="cols">
         <div>
           <p class="brand"><bdi>${pick(b.name, l)}</bdi></p>
@@ -394,40 +394,40 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
         </div>
         ${
           contact.some(Boolean)
-            ? html`<ul>
+            ? markup`<ul>
                 ${contact}
               </ul>`
             : ''
         }${
           links.length
-            ? html`<ul>
+            ? markup`<ul>
                 ${links}
               </ul>`
             : ''
         }
       </div>
-      ${props.note ? html`<p class="muted">${pick(props.note, l)}</p>` : ''}
+      ${props.note ? markup`<p class="muted">${pick(props.note, l)}</p>` : ''}
     </div>`;
   },
   whatsapp(section, state) {
     const { props } = section;
     const l = state.locale;
     const url = whatsappUrl(props.number, props.message ? pick(props.message, l) : null);
-    const link = html`<a class="btn wa${section.variant === 'floating' ? ' fab' : ''}" href="${url}" rel="noopener"
+    const link = markup`<a class="btn wa${section.variant === 'floating' ? ' fab' : ''}" href="${url}" rel="noopener"
       >${WHATSAPP_ICON}${pick(props.label, l)}</a
     >`;
-    return section.variant === 'floating' ? link : html`<div class="wrap"><div class="btns">${link}</div></div>`;
+    return section.variant === 'floating' ? link : markup`<div class="wrap"><div class="btns">${link}</div></div>`;
   },
   social(section, state) {
     const items = section.props.accounts.map(
       (a) =>
-        html`<li>
+        markup`<li>
           <a class="btn${section.variant === 'icons' ? ' ghost' : ''}" href="${socialUrl(a.network, a.handle)}" rel="noopener"
             >${SOCIAL_NAMES[a.network]} <bdi dir="ltr">@${a.handle}</bdi></a
           >
         </li>`,
     );
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state)}
       <ul class="chips">
         ${items}
@@ -441,14 +441,14 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
       const name = DELIVERY_NAMES[link.platform][l];
       return url
         ? section.variant === 'cards'
-          ? html`<li class="card">
+          ? markup`<li class="card">
               <h3>${name}</h3>
               <a class="btn" href="${url}" rel="noopener">${WORDS[l].orderOn(name)}</a>
             </li>`
-          : html`<li><a class="btn" href="${url}" rel="noopener">${WORDS[l].orderOn(name)}</a></li>`
+          : markup`<li><a class="btn" href="${url}" rel="noopener">${WORDS[l].orderOn(name)}</a></li>`
         : '';
     });
-    return html`<div class="wrap">
+    return markup`<div class="wrap">
       ${heading(section, section.props.heading, state, section.props.intro)}
       <ul class="${section.variant === 'cards' ? 'grid' : 'chips'}">
         ${items}
@@ -466,9 +466,9 @@ function hasHeading(section: SiteSection): boolean {
 export function renderSection(section: SiteSection, state: SectionState): Html {
   const body = (RENDERERS[section.type] as Renderer<SectionType>)(section as never, state);
   if (section.type === 'whatsapp' && section.variant === 'floating') return body;
-  if (section.type === 'footer') return html`<footer id="${section.id}" class="foot v-${section.variant}">${body}</footer>`;
-  const labelled = hasHeading(section) && section.type !== 'hero' ? html` aria-labelledby="${section.id}-h"` : '';
-  return html`<section
+  if (section.type === 'footer') return markup`<footer id="${section.id}" class="foot v-${section.variant}">${body}</footer>`;
+  const labelled = hasHeading(section) && section.type !== 'hero' ? markup` aria-labelledby="${section.id}-h"` : '';
+  return markup`<section
     id="${section.id}"
     class="s s-${section.type} v-${section.variant}${section.type === 'hero' ? ' hero' : ''}"
     ${labelled}
