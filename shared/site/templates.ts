@@ -8,6 +8,7 @@ import { parseSiteDocument, type BusinessType, type SiteDocument, type SiteTheme
 import type { LocalText } from './primitives';
 
 export type StarterType = Exclude<BusinessType, 'other'>;
+export const STARTER_TYPES: readonly StarterType[] = ['salon', 'clinic', 'restaurant', 'coach', 'shop'];
 
 const t = (ar: string, en: string): LocalText => ({ ar, en });
 const PHONE = '96522200000';
