@@ -44,6 +44,7 @@ function compact(strings: TemplateStringsArray): string[] {
   if (!parts) {
     parts = strings.map((part) =>
       part
+        .replace(/\s*\n\s*>/g, '>')
         .replace(/>\s*\n\s*/g, '>')
         .replace(/\s*\n\s*</g, '<')
         .replace(/\s*\n\s*/g, ' '),

@@ -156,32 +156,32 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
   const image = heroImageUrl(page, context);
 
   const head: Html[] = [
-    markup`<meta charset="utf-8" /><meta name="viewport" content="width=device-width,initial-scale=1" /><title>${title}</title>`,
-    description ? markup`<meta name="description" content="${description}" />` : markup``,
-    context.preview || !page ? markup`<meta name="robots" content="noindex,nofollow" />` : markup``,
+    markup`<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>`,
+    description ? markup`<meta name="description" content="${description}">` : markup``,
+    context.preview || !page ? markup`<meta name="robots" content="noindex,nofollow">` : markup``,
   ];
   if (page && canonical) {
-    head.push(markup`<link rel="canonical" href="${canonical}" />`);
+    head.push(markup`<link rel="canonical" href="${canonical}">`);
     if (other) {
       const ar = base + pageUrlPath(document, page, 'ar');
       head.push(
-        markup`<link rel="alternate" hreflang="ar" href="${ar}" /><link
+        markup`<link rel="alternate" hreflang="ar" href="${ar}"><link
             rel="alternate"
             hreflang="en"
             href="${base + pageUrlPath(document, page, 'en')}"
-          /><link rel="alternate" hreflang="x-default" href="${ar}" />`,
+         ><link rel="alternate" hreflang="x-default" href="${ar}">`,
       );
     }
     head.push(
-      markup`<meta property="og:type" content="website" /><meta property="og:site_name" content="${name}" /><meta
+      markup`<meta property="og:type" content="website"><meta property="og:site_name" content="${name}"><meta
           property="og:title"
           content="${title}"
-        /><meta property="og:description" content="${description}" /><meta property="og:url" content="${canonical}" /><meta
+       ><meta property="og:description" content="${description}"><meta property="og:url" content="${canonical}"><meta
           property="og:locale"
           content="${OG_LOCALE[locale]}"
-        />${
-          other ? markup`<meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />` : ''
-        }${image ? markup`<meta property="og:image" content="${image}" />` : ''}`,
+       >${
+         other ? markup`<meta property="og:locale:alternate" content="${OG_LOCALE[other]}">` : ''
+       }${image ? markup`<meta property="og:image" content="${image}">` : ''}`,
     );
   }
   if (usesKufi(document.theme)) {
@@ -192,7 +192,7 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
         as="font"
         type="font/woff2"
         crossorigin
-      />`,
+     >`,
     );
   }
   head.push(trusted(styles.map((css) => `<style>${css}</style>`).join('')));
@@ -220,7 +220,7 @@ export function renderSitePage(document: SiteDocument, { path, context }: { path
   const header = markup`<header class="top">
     <div class="wrap bar">
       <a class="brand" href="${relativeUrl(pageUrlPath(document, home, locale))}"
-        >${logo && logoUrl ? markup`<img src="${logoUrl}" width="${logo.width}" height="${logo.height}" alt="" decoding="async" />` : ''}<bdi
+        >${logo && logoUrl ? markup`<img src="${logoUrl}" width="${logo.width}" height="${logo.height}" alt="" decoding="async">` : ''}<bdi
           >${name}</bdi
         ></a
       >${nav}${

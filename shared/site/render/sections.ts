@@ -60,7 +60,7 @@ function image(state: SectionState, img: SiteImage, sizes = ''): Html {
     ${trusted(eager ? ' fetchpriority="high"' : ' loading="lazy"')}
     decoding="async"
     ${sizes ? markup` sizes="${sizes}"` : ''}
-  />`;
+ >`;
 }
 
 function action(state: SectionState, act: SiteAction | null, ghost = false): Html {
@@ -265,10 +265,10 @@ const RENDERERS: { [T in SectionType]: Renderer<T> } = {
           : '';
     const form = action
       ? markup`<form class="form" method="post" action="${action}">
-          ${status}<input type="hidden" name="section" value="${section.id}" /><input type="hidden" name="locale" value="${l}" /><label
+          ${status}<input type="hidden" name="section" value="${section.id}"><input type="hidden" name="locale" value="${l}"><label
             class="hp"
             aria-hidden="true"
-            >${WORDS[l].honeypot}<input type="text" name="website" tabindex="-1" autocomplete="off" /></label
+            >${WORDS[l].honeypot}<input type="text" name="website" tabindex="-1" autocomplete="off"></label
           >${fields}<button class="btn" type="submit">${pick(props.submitLabel, l)}</button>
         </form>`
       : markup``;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SECTION_TYPES } from '../../../shared/site/catalogue';
 import { buildSiteJsonSchemas } from '../../../shared/site/json-schema-build';
 import generated from '../../../shared/site/json-schema.generated.json';
-import { sectionJsonSchema, siteDocumentJsonSchema } from '../../../shared/site/json-schema';
+import { sectionJsonSchema, siteDocumentJsonSchema, type JsonSchema } from '../../../shared/site/json-schema';
 
 const ALLOWED = new Set([
   '$schema',
@@ -49,14 +49,14 @@ describe('site JSON Schemas', () => {
     expect(generated).toEqual(buildSiteJsonSchemas());
   });
 
-  it.each([['document', siteDocumentJsonSchema], ...SECTION_TYPES.map((t) => [t, sectionJsonSchema(t)] as const)])(
-    '%s is strict-compatible',
-    (_name, schema) => {
-      expect(schema.type).toBe('object');
-      const stats = { properties: 0, depth: 0 };
-      walk(schema, 0, stats, true);
-      expect(stats.properties).toBeLessThan(5000);
-      expect(stats.depth).toBeLessThanOrEqual(10);
-    },
-  );
+  it.each([['document', siteDocumentJsonSchema] as const, ...SECTION_TYPES.map((t) => [t, sectionJsonSchema(t)] as const)] as (readonly [
+    string,
+    JsonSchema,
+  ])[])('%s is strict-compatible', (_name, schema) => {
+    expect(schema.type).toBe('object');
+    const stats = { properties: 0, depth: 0 };
+    walk(schema, 0, stats, true);
+    expect(stats.properties).toBeLessThan(5000);
+    expect(stats.depth).toBeLessThanOrEqual(10);
+  });
 });
