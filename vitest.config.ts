@@ -58,6 +58,9 @@ function workerProject(
               DOMAIN_FILS_PER_USD: '310',
               DOMAIN_PRICE_MARGIN_PERCENT: '20',
               SITES_CNAME_TARGET: 'sites.kwq8.com',
+              // Sites answer at <slug>.sites.test; the tests call the platform as kwq8.test.
+              SITES_DOMAIN: 'sites.test',
+              PLATFORM_HOSTS: 'kwq8.test',
               BOOKING_FORM_SECRET: 'kwq8-test-booking-form-secret-0123456789',
               // Outbox deliveries: the platform's Make inbox `platform` and calendar `platform-calendar`
               // (tests give their projects inboxes and calendars of their own).

@@ -51,9 +51,10 @@ export function createApp() {
   const sites = createSitesApp();
   const app = new Hono<AppEnv>()
     // A project's published site answers on its own host (features/sites/hosts.ts).
-    .use((c, next) =>
-      hostTarget(c.req.header('Host'), hostSettings(c.env)).kind === 'platform' ? next() : sites.fetch(c.req.raw, c.env, c.executionCtx),
-    )
+    .use(async (c, next) => {
+      if (hostTarget(c.req.header('Host'), hostSettings(c.env)).kind !== 'platform') return sites.fetch(c.req.raw, c.env, c.executionCtx);
+      await next();
+    })
     .use(requestContext, checkConfig)
     .route('/api', api)
     .route('/book', bookingPage)

@@ -88,12 +88,13 @@ export function restoreVersion(env: Bindings, user: AuthUser, projectId: string,
 }
 
 export function publishSite(env: Bindings, user: AuthUser, projectId: string, versionId: string, idempotencyKey: string) {
-  return rpc<{ publish: { id: string; versionId: string; createdAt: string }; site: SitePointers; cost: number; balance: unknown; replayed: boolean }>(
-    env,
-    'publish_site',
-    { p_project_id: projectId, p_version_id: versionId, p_idempotency_key: idempotencyKey },
-    user,
-  );
+  return rpc<{
+    publish: { id: string; versionId: string; createdAt: string };
+    site: SitePointers;
+    cost: number;
+    balance: unknown;
+    replayed: boolean;
+  }>(env, 'publish_site', { p_project_id: projectId, p_version_id: versionId, p_idempotency_key: idempotencyKey }, user);
 }
 
 export function unpublishSite(env: Bindings, user: AuthUser, projectId: string) {

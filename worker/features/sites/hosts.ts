@@ -25,8 +25,14 @@ const cache = new WeakMap<object, HostSettings>();
 export function hostSettings(env: Pick<Bindings, 'SITES_DOMAIN' | 'PLATFORM_HOSTS'>): HostSettings {
   let settings = cache.get(env);
   if (!settings) {
-    const domain = (env.SITES_DOMAIN ?? '').trim().toLowerCase().replace(/^\.+|\.+$/g, '');
-    const hosts = (env.PLATFORM_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+    const domain = (env.SITES_DOMAIN ?? '')
+      .trim()
+      .toLowerCase()
+      .replace(/^\.+|\.+$/g, '');
+    const hosts = (env.PLATFORM_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean);
     settings = { sitesDomain: domain || null, platformHosts: new Set(hosts) };
     cache.set(env, settings);
   }
@@ -60,11 +66,19 @@ export function hostTarget(hostHeader: string | undefined, settings: HostSetting
   return HOST.test(host) ? { kind: 'domain', name: host } : { kind: 'unknown' };
 }
 
-/** The address of a project's site under SITES_DOMAIN (IDNA form of the slug), or null without one. */
+/**
+ * The address of a project's site under SITES_DOMAIN (IDNA form of the slug), or null without one
+ * or when the slug is no valid host label (IDNA refuses, e.g., Arabic and Latin letters in one label).
+ */
 export function siteOrigin(slug: string, settings: HostSettings, requestUrl: string): string | null {
   if (!settings.sitesDomain) return null;
   const request = new URL(requestUrl);
-  const url = new URL(`${request.protocol}//${slug}.${settings.sitesDomain}`);
+  let url: URL;
+  try {
+    url = new URL(`${request.protocol}//${slug}.${settings.sitesDomain}`);
+  } catch {
+    return null;
+  }
   if (request.port && LOOPBACK.test(settings.sitesDomain)) url.port = request.port;
   return url.origin;
 }

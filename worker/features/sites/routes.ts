@@ -22,7 +22,17 @@ import { requireIdempotencyKey } from '../../middleware/idempotency';
 import { validate } from '../../middleware/validate';
 import { rateLimit } from '../../rate-limit/middleware';
 import { getProject } from '../projects/db';
-import { formSubmissions, getSite, listVersions, markFormRead, publishSite, restoreVersion, saveVersion, unpublishSite, type OwnerSite } from './db';
+import {
+  formSubmissions,
+  getSite,
+  listVersions,
+  markFormRead,
+  publishSite,
+  restoreVersion,
+  saveVersion,
+  unpublishSite,
+  type OwnerSite,
+} from './db';
 import { hostSettings, siteOrigin } from './hosts';
 import { renderContext } from './serve';
 
@@ -97,31 +107,45 @@ export const projectSites = new Hono<AppEnv>()
       return c.json(saved, 201);
     },
   )
-  .put('/:id/site/draft', requireUser({ paid: true }), rateLimit('api'), validate('param', projectParam), validate('json', draftBody), async (c) => {
-    const projectId = c.req.valid('param').id;
-    const { baseVersionId, operations, summary } = c.req.valid('json');
-    const site = await getSite(c.env, c.get('user'), projectId);
-    // Checked here too so a stale edit is refused before it is applied to the wrong draft.
-    if ((site.draftVersionId ?? null) !== baseVersionId) throw new AppError('SITE_002');
-    const current = draftDocument(site);
-    if (!current) throw new AppError('SITE_001');
-    const applied = applyOperations(current, operations);
-    if (!applied.ok) throw new AppError('SITE_003', { fields: [`operations.${applied.index}`] });
-    const saved = await saveVersion(c.env, c.get('user'), {
-      projectId,
-      baseVersionId,
-      document: applied.document,
-      madeBy: 'owner',
-      summary: summary ?? null,
-    });
-    return c.json(saved);
-  })
-  .get('/:id/site/versions', requireUser({ paid: true }), rateLimit('api'), validate('param', projectParam), validate('query', versionsQuery), async (c) => {
-    const { limit, before } = c.req.valid('query');
-    const versions = await listVersions(c.env, c.get('user'), c.req.valid('param').id, limit, before ?? null);
-    const last = versions.at(-1);
-    return c.json({ versions, nextBefore: versions.length === limit && last ? last.number : null });
-  })
+  .put(
+    '/:id/site/draft',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', projectParam),
+    validate('json', draftBody),
+    async (c) => {
+      const projectId = c.req.valid('param').id;
+      const { baseVersionId, operations, summary } = c.req.valid('json');
+      const site = await getSite(c.env, c.get('user'), projectId);
+      // Checked here too so a stale edit is refused before it is applied to the wrong draft.
+      if ((site.draftVersionId ?? null) !== baseVersionId) throw new AppError('SITE_002');
+      const current = draftDocument(site);
+      if (!current) throw new AppError('SITE_001');
+      const applied = applyOperations(current, operations);
+      if (!applied.ok) throw new AppError('SITE_003', { fields: [`operations.${applied.index}`] });
+      const saved = await saveVersion(c.env, c.get('user'), {
+        projectId,
+        baseVersionId,
+        document: applied.document,
+        madeBy: 'owner',
+        summary: summary ?? null,
+      });
+      return c.json(saved);
+    },
+  )
+  .get(
+    '/:id/site/versions',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', projectParam),
+    validate('query', versionsQuery),
+    async (c) => {
+      const { limit, before } = c.req.valid('query');
+      const versions = await listVersions(c.env, c.get('user'), c.req.valid('param').id, limit, before ?? null);
+      const last = versions.at(-1);
+      return c.json({ versions, nextBefore: versions.length === limit && last ? last.number : null });
+    },
+  )
   .post(
     '/:id/site/versions/:versionId/restore',
     requireUser({ paid: true }),
@@ -133,20 +157,27 @@ export const projectSites = new Hono<AppEnv>()
       return c.json(await restoreVersion(c.env, c.get('user'), id, versionId, c.req.valid('json').baseVersionId));
     },
   )
-  .get('/:id/site/preview', requireUser({ paid: true }), rateLimit('api'), validate('param', projectParam), validate('query', previewQuery), async (c) => {
-    const { site, origin } = await ownerSite(c.env, c.get('user'), c.req.valid('param').id, c.req.url);
-    const document = draftDocument(site);
-    if (!document) throw new AppError('SITE_001');
-    const context = renderContext(c.env, {
-      projectId: site.projectId,
-      slug: site.slug,
-      origin: origin ?? new URL(c.req.url).origin,
-      services: [],
-      preview: true,
-    });
-    const page = renderSitePage(document, { path: c.req.valid('query').path, context });
-    return c.html(page.html, page.status, { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' });
-  })
+  .get(
+    '/:id/site/preview',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', projectParam),
+    validate('query', previewQuery),
+    async (c) => {
+      const { site, origin } = await ownerSite(c.env, c.get('user'), c.req.valid('param').id, c.req.url);
+      const document = draftDocument(site);
+      if (!document) throw new AppError('SITE_001');
+      const context = renderContext(c.env, {
+        projectId: site.projectId,
+        slug: site.slug,
+        origin: origin ?? new URL(c.req.url).origin,
+        services: [],
+        preview: true,
+      });
+      const page = renderSitePage(document, { path: c.req.valid('query').path, context });
+      return c.html(page.html, page.status, { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' });
+    },
+  )
   .post(
     '/:id/site/publish',
     requireUser({ paid: true }),
@@ -173,13 +204,26 @@ export const projectSites = new Hono<AppEnv>()
   .post('/:id/site/unpublish', requireUser({ paid: true }), rateLimit('api'), validate('param', projectParam), async (c) => {
     return c.json({ site: await unpublishSite(c.env, c.get('user'), c.req.valid('param').id) });
   })
-  .get('/:id/site/forms', requireUser({ paid: true }), rateLimit('api'), validate('param', projectParam), validate('query', inboxQuery), async (c) => {
-    const { limit, before } = c.req.valid('query');
-    const submissions = await formSubmissions(c.env, c.get('user'), c.req.valid('param').id, limit, before ?? null);
-    const last = submissions.at(-1);
-    return c.json({ submissions, nextBefore: submissions.length === limit && last ? last.createdAt : null });
-  })
-  .post('/:id/site/forms/:submissionId/read', requireUser({ paid: true }), rateLimit('api'), validate('param', submissionParam), async (c) => {
-    const { id, submissionId } = c.req.valid('param');
-    return c.json({ submission: await markFormRead(c.env, c.get('user'), id, submissionId) });
-  });
+  .get(
+    '/:id/site/forms',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', projectParam),
+    validate('query', inboxQuery),
+    async (c) => {
+      const { limit, before } = c.req.valid('query');
+      const submissions = await formSubmissions(c.env, c.get('user'), c.req.valid('param').id, limit, before ?? null);
+      const last = submissions.at(-1);
+      return c.json({ submissions, nextBefore: submissions.length === limit && last ? last.createdAt : null });
+    },
+  )
+  .post(
+    '/:id/site/forms/:submissionId/read',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', submissionParam),
+    async (c) => {
+      const { id, submissionId } = c.req.valid('param');
+      return c.json({ submission: await markFormRead(c.env, c.get('user'), id, submissionId) });
+    },
+  );

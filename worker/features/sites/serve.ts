@@ -23,7 +23,15 @@ import { publicBookings } from '../bookings/public-routes';
 import { publishedDocument, publishedSite, submitForm, type PublishedSite } from './db';
 import { hostSettings, hostTarget } from './hosts';
 
-type SiteEnv = { Bindings: AppEnv['Bindings']; Variables: AppEnv['Variables'] & { site: PublishedSite } };
+type SiteEnv = AppEnv;
+
+/** The published site a request's host named, found once by loadSite. */
+const sites = new WeakMap<Request, PublishedSite>();
+function siteOf(c: Context<SiteEnv>): PublishedSite {
+  const site = sites.get(c.req.raw);
+  if (!site) throw new Error('siteOf before loadSite');
+  return site;
+}
 
 const FORM_PATH = '/_kwq8/form';
 const FORM_MAX_BYTES = 16_384;
@@ -113,7 +121,7 @@ const loadSite = async (c: Context<SiteEnv>, next: () => Promise<void>) => {
   if (target.kind !== 'slug' && target.kind !== 'domain') return notFound(c);
   const site = await publishedSite(c.env, target.kind === 'slug' ? { slug: target.slug } : { domain: target.name });
   if (!site) return notFound(c);
-  c.set('site', site);
+  sites.set(c.req.raw, site);
   await next();
 };
 
@@ -134,8 +142,12 @@ function backTo(c: Context<SiteEnv>, status: 'sent' | 'error', sectionId: string
   const here = new URL(c.req.url);
   let path = '/';
   if (referer) {
-    const from = URL.parse(referer);
-    if (from && from.origin === here.origin && from.pathname !== FORM_PATH) path = from.pathname;
+    try {
+      const from = new URL(referer);
+      if (from.origin === here.origin && from.pathname !== FORM_PATH) path = from.pathname;
+    } catch {
+      // An unreadable Referer: back to the home page.
+    }
   }
   const target = `${path}?form=${status}${sectionId && /^[a-z0-9-]{1,40}$/.test(sectionId) ? `#${sectionId}` : ''}`;
   return c.redirect(target, 303);
@@ -154,14 +166,28 @@ async function acceptForm(c: Context<SiteEnv>): Promise<Response> {
   }
   if (Object.keys(fields).length === 0) return backTo(c, 'error', sectionId);
   try {
-    await submitForm(c.env, { projectId: c.get('site').projectId, sectionId, fields });
+    await submitForm(c.env, { projectId: siteOf(c).projectId, sectionId, fields });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     c.get('log').warn('site.form_refused', { code: error.code });
     return backTo(c, 'error', sectionId);
   }
-  c.get('log').info('site.form_submitted', { projectId: c.get('site').projectId });
+  c.get('log').info('site.form_submitted', { projectId: siteOf(c).projectId });
   return backTo(c, 'sent', sectionId);
+}
+
+/** The project's booking page (the built one, whose island reads the slug from the path), for this site's slug only. */
+async function bookingPage(c: Context<SiteEnv>) {
+  const match = /^(\/en)?\/book\/([^/]+)\/?$/.exec(c.req.path);
+  let slug = '';
+  try {
+    slug = match ? decodeURIComponent(match[2]!) : '';
+  } catch {
+    return notFound(c);
+  }
+  if (!slug || slugKey(slug) !== slugKey(siteOf(c).slug)) return notFound(c);
+  const asset = await c.env.ASSETS.fetch(new URL(match![1] ? '/en/book/' : '/book/', c.req.url));
+  return asset.ok ? new Response(asset.body, asset) : notFound(c);
 }
 
 export function createSitesApp() {
@@ -173,22 +199,25 @@ export function createSitesApp() {
     .all('/api/*', notFound)
     .get('/_astro/*', fromAssets)
     .get('/_kwq8/fonts/*', fromAssets)
-    .get('/:lang{en}?/book/:slug/', async (c) => {
-      if (slugKey(c.req.param('slug')) !== slugKey(c.get('site').slug)) return notFound(c);
-      const asset = await c.env.ASSETS.fetch(new URL(c.req.param('lang') ? '/en/book/' : '/book/', c.req.url));
-      return asset.ok ? new Response(asset.body, asset) : notFound(c);
-    })
-    .post(FORM_PATH, async (c, next) => {
-      try {
-        return await rateLimitByIp('booking', { failClosed: true })(c, next);
-      } catch (error) {
-        if (error instanceof AppError) return backTo(c, 'error', null);
-        throw error;
-      }
-    }, acceptForm)
-    .get('/robots.txt', (c) => c.text(renderRobots(new URL(c.req.url).origin, { preview: false }), 200, { 'Cache-Control': 'public, max-age=300' }))
+    .get('/book/*', bookingPage)
+    .get('/en/book/*', bookingPage)
+    .post(
+      FORM_PATH,
+      async (c, next) => {
+        try {
+          return await rateLimitByIp('booking', { failClosed: true })(c, next);
+        } catch (error) {
+          if (error instanceof AppError) return backTo(c, 'error', null);
+          throw error;
+        }
+      },
+      acceptForm,
+    )
+    .get('/robots.txt', (c) =>
+      c.text(renderRobots(new URL(c.req.url).origin, { preview: false }), 200, { 'Cache-Control': 'public, max-age=300' }),
+    )
     .get('/sitemap.xml', async (c) => {
-      const published = await publishedDocument(c.env, c.get('site').versionId);
+      const published = await publishedDocument(c.env, siteOf(c).versionId);
       const parsed = published ? parseSiteDocument(published.document) : null;
       if (!parsed?.ok) return notFound(c);
       return c.body(renderSitemap(parsed.document, new URL(c.req.url).origin), 200, {
@@ -197,16 +226,21 @@ export function createSitesApp() {
       });
     })
     .get('*', async (c) => {
-      const site = c.get('site');
+      const site = siteOf(c);
       const form = c.req.query('form');
       const formStatus = form === 'sent' || form === 'error' ? form : null;
       const url = new URL(c.req.url);
       const key = new Request(`${url.origin}/_kwq8/cache/${site.versionId}${url.pathname}${formStatus ? `?form=${formStatus}` : ''}`);
       const cached = await caches.default.match(key);
-      if (cached) return new Response(cached.body, cached);
+      if (cached) {
+        const hit = new Response(cached.body, cached);
+        hit.headers.set('X-Site-Cache', 'hit');
+        return hit;
+      }
       const rendered = await renderPublished(c, site, url.pathname, formStatus);
       if (!rendered) return notFound(c);
       c.executionCtx.waitUntil(caches.default.put(key, rendered.clone()));
+      rendered.headers.set('X-Site-Cache', 'miss');
       return rendered;
     });
   app.notFound(notFound);
