@@ -148,10 +148,10 @@ a{color:var(--primary)}a:focus-visible,button:focus-visible,input:focus-visible,
 .ribbon{position:sticky;inset-block-start:0;z-index:25;background:#b42318;color:#fff;text-align:center;font-size:.85rem;font-weight:700;padding-block:.25rem}
 .top{position:sticky;inset-block-start:0;z-index:20;background:var(--surface);border-block-end:1px solid var(--border)}
 .ribbon+.top{inset-block-start:1.9rem}
-.bar{display:flex;align-items:center;gap:1rem;min-block-size:4rem}
-.brand{font:700 1.15rem/1.2 var(--font-head);color:var(--text);text-decoration:none;margin-inline-end:auto;display:flex;align-items:center;gap:.6rem}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;min-block-size:4rem;padding-block:.5rem}
+.brand{font:700 1.15rem/1.2 var(--font-head);color:var(--text);text-decoration:none;margin-inline-end:auto;display:flex;align-items:center;gap:.6rem;flex:1 0 auto;max-inline-size:100%}
 .brand img{inline-size:2.5rem;block-size:2.5rem;object-fit:contain}
-.nav{display:flex;gap:.25rem;overflow-x:auto;list-style:none;margin:0;padding:0;max-inline-size:60vw}
+.nav{display:flex;gap:.25rem;overflow-x:auto;list-style:none;margin:0;padding:0;max-inline-size:100%}
 .nav a,.lang{display:block;padding:.5rem .75rem;border-radius:var(--radius);color:var(--text);text-decoration:none;white-space:nowrap;font-size:.95rem}
 .nav a[aria-current]{background:var(--soft);font-weight:700}
 .lang{border:1px solid var(--border)}

@@ -5,8 +5,8 @@
  * shows at once and never waits for a cache to expire. Every response carries a strict CSP (no
  * script, styles by hash). Besides pages, a site host answers its robots.txt and sitemap.xml, its
  * contact forms (POST /_kwq8/form, plain HTML, no JavaScript), the font files, and the project's
- * own booking flow (/book/<slug>/ with its island and /api/public/*), so a visitor books on the
- * site itself. Unknown hosts and unpublished sites get a plain 404, never another site.
+ * own booking flow (/book/<slug>/ with its island, /api/public/*, the payment webhooks its
+ * checkout names and client error reports), so a visitor books on the site itself. Unknown hosts and unpublished sites get a plain 404, never another site.
  */
 import { Hono, type Context } from 'hono';
 import { publicAssetPath } from '../../../shared/assets';
@@ -19,7 +19,9 @@ import { onError } from '../../errors/handler';
 import { limitBodySize, requireJsonBody } from '../../middleware/body-guard';
 import { requestContext } from '../../middleware/request-context';
 import { rateLimitByIp } from '../../rate-limit/middleware';
+import { webhooks } from '../billing/routes';
 import { publicBookings } from '../bookings/public-routes';
+import { clientErrors } from '../client-errors/routes';
 import { publishedDocument, publishedSite, submitForm, type PublishedSite } from './db';
 import { hostSettings, hostTarget } from './hosts';
 
@@ -193,9 +195,14 @@ async function bookingPage(c: Context<SiteEnv>) {
 export function createSitesApp() {
   const app = new Hono<SiteEnv>()
     .use(requestContext, checkConfig, loadSite)
-    // The booking flow on the site's own host: its page (for this project only), island and API.
+    // The booking flow on the site's own host: its page (for this project only), island and API,
+    // the error reports its page sends, and the payment webhooks its checkout names (the
+    // notification address is the host the visitor booked on).
+    .route('/api/webhooks', webhooks)
     .use('/api/public/*', limitBodySize, requireJsonBody)
     .route('/api/public', publicBookings)
+    .use('/api/client-errors', limitBodySize, requireJsonBody)
+    .route('/api/client-errors', clientErrors)
     .all('/api/*', notFound)
     .get('/_astro/*', fromAssets)
     .get('/_kwq8/fonts/*', fromAssets)
