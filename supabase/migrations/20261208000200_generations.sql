@@ -1,5 +1,5 @@
--- KWq8 AI generations: charged before the model is called, refunded exactly on any failure
--- (docs: DESIGN.md section 7, "Charge once, refund on failure").
+-- KWq8 AI generations: charged before the model is called, refunded exactly on any failure (the
+-- builder's "charge once, refund on failure"; credit buckets as in docs/ARCHITECTURE.md section 3).
 --
 -- A generation is one AI action of a project's builder (the credit actions of public.credit_costs
 -- but `deployment`, which is publishing). Its life: start_generation charges the action's cost
