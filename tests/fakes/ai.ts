@@ -19,8 +19,10 @@
  * `paceMs` (600 ms by default; first byte at once).
  *
  * Control (JSON, also methods of what startFakeAi returns):
- * - `POST /__control/fail {"mode", "count"?: n | "always", "ms"?, "retryAfter"?}`: the next `count`
- *   (default 1) requests the mode applies to misbehave, or all until reset. Modes: `rate_limit`
+ * - `POST /__control/fail {"mode", "count"?: n | "always", "ms"?, "retryAfter"?, "model"?}`: the next
+ *   `count` (default 1) requests the mode applies to misbehave, or all until reset; with `model`,
+ *   only requests for that model (so test files running side by side, each with a model name of
+ *   its own, do not take each other's switches). Modes: `rate_limit`
  *   (429 + Retry-After), `error_500`, `overloaded` (OpenAI 503; Anthropic an overloaded_error
  *   event mid-stream), `cut` (the stream stops midway, no finish, connection ended),
  *   `invalid_json` (broken JSON, finish stop), `length` (finish length mid-JSON), `safety`
@@ -29,7 +31,7 @@
  *   (Gemini answers text only). Text-only modes do not consume on image requests and back.
  * - `POST /__control/pace {"ms"}`: how long a whole streamed answer takes.
  * - `POST /__control/reset`: clears the switches, the pace and the recorded requests.
- * - `GET /__control/requests?path=`: the last 200 requests (path, headers without keys, parsed
+ * - `GET /__control/requests?path=&model=`: the last 200 requests (path, headers without keys, parsed
  *   body, status), oldest first, so tests can assert what the product sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -87,6 +89,8 @@ export interface FakeAiRequest {
 
 interface Switch {
   mode: FakeAiMode;
+  /** Only requests for this model (tests running side by side each use a model name of their own). */
+  model: string | undefined;
   remaining: number;
   ms: number;
   retryAfter: number;
@@ -95,6 +99,13 @@ interface Switch {
 const KEEP_REQUESTS = 200;
 const DEFAULT_PACE_MS = 600;
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+
+/** The model a recorded request named (Gemini's is in its path). */
+function modelOf(entry: FakeAiRequest): string | undefined {
+  const body = entry.body as { model?: unknown } | undefined;
+  if (typeof body?.model === 'string') return body.model;
+  return /\/models\/([^/:]+):/.exec(entry.path)?.[1];
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
@@ -121,12 +132,18 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
   const requests: FakeAiRequest[] = [];
   let served = 0;
 
-  function fail(mode: FakeAiMode, options: { count?: number | 'always'; ms?: number; retryAfter?: number } = {}) {
+  function fail(mode: FakeAiMode, options: { count?: number | 'always'; ms?: number; retryAfter?: number; model?: string } = {}) {
     if (!FAKE_AI_MODES.includes(mode)) throw new HttpError(400, { error: `mode must be one of ${FAKE_AI_MODES.join(', ')}` });
     const count = options.count ?? 1;
     if (count !== 'always' && !(Number.isInteger(count) && count > 0))
       throw new HttpError(400, { error: 'count is a positive integer or "always"' });
-    switches.push({ mode, remaining: count === 'always' ? Infinity : count, ms: options.ms ?? 3000, retryAfter: options.retryAfter ?? 2 });
+    switches.push({
+      mode,
+      model: options.model,
+      remaining: count === 'always' ? Infinity : count,
+      ms: options.ms ?? 3000,
+      retryAfter: options.retryAfter ?? 2,
+    });
   }
 
   function reset() {
@@ -136,10 +153,11 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
   }
 
   /** The switches that apply to this request, each consumed once. */
-  function take(api: Api): Map<FakeAiMode, Switch> {
+  function take(api: Api, model: string): Map<FakeAiMode, Switch> {
     const taken = new Map<FakeAiMode, Switch>();
     for (const entry of switches) {
       if (entry.remaining <= 0 || !APPLIES[entry.mode].includes(api) || taken.has(entry.mode)) continue;
+      if (entry.model !== undefined && entry.model !== model) continue;
       entry.remaining -= 1;
       taken.set(entry.mode, entry);
     }
@@ -227,7 +245,7 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
         'invalid_json_schema',
       );
 
-    const modes = take('openai');
+    const modes = take('openai', body.model);
     const slow = modes.get('slow_first_byte');
     if (slow) await sleep(slow.ms);
     const limited = modes.get('rate_limit');
@@ -301,7 +319,7 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
     if (choice?.type !== 'tool' || !tool || !tool.input_schema || typeof tool.input_schema !== 'object')
       return error(400, 'invalid_request_error', 'tool_choice must force one of the tools, which needs an input_schema');
 
-    const modes = take('anthropic');
+    const modes = take('anthropic', body.model);
     const slow = modes.get('slow_first_byte');
     if (slow) await sleep(slow.ms);
     const limited = modes.get('rate_limit');
@@ -395,7 +413,7 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
     const aspectRatio = typeof config.imageConfig?.aspectRatio === 'string' ? config.imageConfig.aspectRatio : '1:1';
     if (!/^\d{1,2}:\d{1,2}$/.test(aspectRatio)) return error(400, 'INVALID_ARGUMENT', 'imageConfig.aspectRatio is not supported');
 
-    const modes = take('gemini');
+    const modes = take('gemini', model);
     const slow = modes.get('slow_first_byte');
     if (slow) await sleep(slow.ms);
     const limited = modes.get('rate_limit');
@@ -432,21 +450,23 @@ export async function startFakeAi({ port = 0, apiKey = FAKE_AI_API_KEY }: { port
     const action = url.pathname.slice('/__control/'.length);
     if (req.method === 'GET' && action === 'requests') {
       const prefix = url.searchParams.get('path') ?? '';
+      const model = url.searchParams.get('model');
       return sendJson(
         res,
         200,
-        requests.filter((entry) => entry.path.startsWith(prefix)),
+        requests.filter((entry) => entry.path.startsWith(prefix) && (!model || modelOf(entry) === model)),
       );
     }
     if (req.method !== 'POST') throw new HttpError(404, { error: 'no such control' });
     const input = await readControl(req);
     if (action === 'fail') {
-      const { mode, count, ms, retryAfter } = input;
+      const { mode, count, ms, retryAfter, model } = input;
+      if (model !== undefined && typeof model !== 'string') throw new HttpError(400, { error: 'model is a string' });
       if (count !== undefined && count !== 'always' && typeof count !== 'number')
         throw new HttpError(400, { error: 'count is a number or "always"' });
       if ((ms !== undefined && typeof ms !== 'number') || (retryAfter !== undefined && typeof retryAfter !== 'number'))
         throw new HttpError(400, { error: 'ms and retryAfter are numbers' });
-      fail(mode as FakeAiMode, { count, ms, retryAfter } as Parameters<typeof fail>[1]);
+      fail(mode as FakeAiMode, { count, ms, retryAfter, model } as Parameters<typeof fail>[1]);
       return sendJson(res, 200, { ok: true });
     }
     if (action === 'pace') {
