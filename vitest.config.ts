@@ -111,10 +111,10 @@ export default defineConfig({
         },
       },
       {
-        // The local stack's conformance tests: each file starts its own stack on free ports.
+        // The local stack's conformance tests (each file starts its own stack on free ports) and the fakes' own tests.
         test: {
           name: 'local',
-          include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts'],
+          include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/fakes/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 120_000,

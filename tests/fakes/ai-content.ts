@@ -351,6 +351,12 @@ function forPattern(pattern: string, key: string, path: string[], index: number,
   const candidates: string[] = [];
   for (let n = index + 1; n < index + 50; n++) candidates.push(`${base}-${n}`.slice(0, Math.max(1, max)), `${base}${n}`, `${base}_${n}`);
   const others = [
+    '/',
+    '/services/',
+    '/about/',
+    '/contact/',
+    '/booking/',
+    `/${base}/`,
     '#1f6f5c',
     '#0B6B3A',
     '+96522223333',
@@ -365,7 +371,7 @@ function forPattern(pattern: string, key: string, path: string[], index: number,
   ];
   for (const candidate of [...candidates, ...others]) {
     if (chars(candidate).length > max || !re.test(candidate)) continue;
-    if (/id$|slug|key/i.test(key) || candidates.includes(candidate)) {
+    if (/id$|slug|key|path/i.test(key) || candidates.includes(candidate)) {
       if (ctx.ids.has(candidate)) continue;
       ctx.ids.add(candidate);
     }
