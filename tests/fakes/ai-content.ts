@@ -541,7 +541,7 @@ function generateString(schema: JsonSchema, key: string, path: string[], index: 
   if (typeof schema.pattern === 'string') {
     const matching = fit(copy, min, max);
     try {
-      if (new RegExp(schema.pattern, 'u').test(matching) && !/id$|slug/i.test(key)) return matching;
+      if (new RegExp(schema.pattern, 'u').test(matching) && !/id$|slug|path/i.test(key)) return matching;
     } catch {
       // forPattern reports below
     }
