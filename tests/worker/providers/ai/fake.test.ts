@@ -7,6 +7,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
+import { createJsonStream } from '../../../../worker/features/generation/stream-json';
 import { imageProviderFromEnv, textProviderFromEnv, AiConfigError, AiProviderError } from '../../../../worker/providers/ai';
 import type { TextProvider, TextStreamEvent, TextStreamRequest } from '../../../../worker/providers/ai/types';
 import { SCHEMAS } from '../../../support/ai-schemas';
@@ -100,6 +101,20 @@ describe.each(['openai', 'anthropic'] as const)('%s text against the fake', (kin
     expect(finish).toMatchObject({ type: 'finish', reason: 'stop', model: name });
     expect(finish?.type === 'finish' && finish.usage.inputTokens > 0 && finish.usage.outputTokens > 0).toBe(true);
     expect(events.filter((event) => event.type === 'finish')).toHaveLength(1);
+  });
+
+  it('fed through createJsonStream, the first section is complete well before the finish', async () => {
+    const started = Date.now();
+    const seen: number[] = [];
+    const json = createJsonStream({ paths: ['$.pages.*.sections.*'], onElement: () => seen.push(Date.now() - started) });
+    let finishedAt = 0;
+    for await (const event of text(kind).stream(request())) {
+      if (event.type === 'text') json.write(event.text);
+      else finishedAt = Date.now() - started;
+    }
+    const site = json.end() as { pages: Array<{ sections: unknown[] }> };
+    expect(seen).toHaveLength(site.pages.reduce((sum, page) => sum + page.sections.length, 0));
+    expect(seen[0]!).toBeLessThan(finishedAt);
   });
 
   it('sent the system prompt, the owner text as a user message and the schema; no key was recorded', async () => {
