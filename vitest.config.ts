@@ -7,6 +7,9 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import type { ProvidedContext } from 'vitest';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
+/** Node projects: a test file that leaves sockets, servers or timers open fails, naming itself. */
+const OPEN_HANDLES = 'tests/support/open-handles.ts';
+
 /** Worker tests in workerd, pointed at a local stack of their own (started by the global setup). */
 function workerProject(
   name: string,
@@ -63,6 +66,9 @@ function workerProject(
               DOMAIN_FILS_PER_USD: '310',
               DOMAIN_PRICE_MARGIN_PERCENT: '20',
               SITES_CNAME_TARGET: 'sites.kwq8.com',
+              // Sites answer at <slug>.sites.test; the tests call the platform as kwq8.test.
+              SITES_DOMAIN: 'sites.test',
+              PLATFORM_HOSTS: 'kwq8.test',
               BOOKING_FORM_SECRET: 'kwq8-test-booking-form-secret-0123456789',
               // Outbox deliveries: the platform's Make inbox `platform` and calendar `platform-calendar`
               // (tests give their projects inboxes and calendars of their own).
@@ -106,6 +112,7 @@ export default defineConfig({
           include: ['tests/db/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/db-global-setup.ts'],
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -116,13 +123,14 @@ export default defineConfig({
           name: 'local',
           include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/fakes/**/*.test.ts'],
           environment: 'node',
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },
       },
       {
         // The site's own modules (formatting, dictionaries, error reports) in Node, with its full ICU.
-        test: { name: 'site', include: ['tests/site/**/*.test.ts'], environment: 'node' },
+        test: { name: 'site', include: ['tests/site/**/*.test.ts'], environment: 'node', setupFiles: [OPEN_HANDLES] },
       },
       {
         // Real Chromium against `wrangler dev` and a local stack its global setup starts.
@@ -131,6 +139,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
+          setupFiles: [OPEN_HANDLES],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -13,6 +13,7 @@ import { NAIVE_SCHEMA } from './bench/naive.ts';
 import { connectClients } from './bench/pg-clients.ts';
 import { consoleTable, markdownTable, ratioOf, verdict } from './bench/report.ts';
 import { settings } from './bench/settings.ts';
+import { measurePublishedSite } from './bench/published-site.ts';
 import { measureSite } from './bench/site.ts';
 import { startStackProcess } from './bench/stack-process.ts';
 import { measureWebhooks } from './bench/webhooks.ts';
@@ -114,6 +115,7 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
 }
 
 if (on('site')) await measure('7 site', '7', () => measureSite(settings));
+if (on('sites')) await measure('8 published sites', '8', () => measurePublishedSite(settings));
 
 lines.sort((a, b) => a.section.localeCompare(b.section));
 machine.loadAtEnd = load();

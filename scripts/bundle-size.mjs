@@ -1,12 +1,12 @@
 // Bundles the Worker exactly as `wrangler deploy` would (--dry-run, nothing uploaded) and prints its
-// gzip size against the 60 KB budget of docs/ARCHITECTURE.md section 6. Exits non-zero only if bundling fails.
+// gzip size against the 100 KB budget (the builder included) of docs/ARCHITECTURE.md section 6. Exits non-zero only if bundling fails.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const outdir = '.wrangler/bundle';
-const BUDGET_BYTES = 60 * 1024;
+const BUDGET_BYTES = 100 * 1024;
 
 export function bundleWorker() {
   rmSync(outdir, { recursive: true, force: true });

@@ -104,7 +104,9 @@ process.on('SIGHUP', () => shutdown(0));
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && shutdown(0), 1000).unref();
 
-const build = () => exited(start('npx', ['astro', 'build', '--root', 'site']));
+// The published sites' font files are copied into the build first (scripts/copy-site-fonts.mjs).
+const build = async () =>
+  (await exited(start('node', ['scripts/copy-site-fonts.mjs']))) || exited(start('npx', ['astro', 'build', '--root', 'site']));
 
 /** Rebuilds the site after changes under site/src settle; one build at a time, one queued. */
 function watchSite() {

@@ -80,6 +80,21 @@ export const ERROR_CATALOGUE = {
   },
   BOOK_004: { status: 403, ar: 'وصلت إلى الحد الأقصى لعدد الخدمات', en: 'You have reached the maximum number of services.' },
 
+  // Sites.
+  SITE_001: { status: 404, ar: 'الموقع غير موجود أو غير منشور', en: 'This site was not found or is not published.' },
+  SITE_002: {
+    status: 409,
+    ar: 'تغيّرت المسودة في هذه الأثناء، أعد تحميل الصفحة',
+    en: 'The draft changed in the meantime. Reload to see the latest version.',
+  },
+  SITE_003: { status: 422, ar: 'محتوى الموقع غير صالح أو أكبر من المسموح', en: 'The site content is not valid or is too large.' },
+  SITE_004: { status: 422, ar: 'لا يمكن نشر هذه النسخة', en: 'This version cannot be published.' },
+  SITE_005: {
+    status: 429,
+    ar: 'وصلت رسائل كثيرة عبر هذا النموذج، حاول لاحقاً',
+    en: 'This form has received too many messages. Please try again later.',
+  },
+
   // Billing.
   PAY_002: { status: 410, ar: 'انتهت مهلة عملية الدفع، ابدأ من جديد', en: 'This checkout has expired. Please start a new one.' },
   PAY_003: {
@@ -149,5 +164,6 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
 
 /** The JSON body of every error response (docs/ARCHITECTURE.md section 2). */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId: string; fields?: string[] };
+  /** `fields`: request fields that failed validation; `problems`: what stops a publish (SITE_004). */
+  error: { code: ErrorCode; message: string; requestId: string; fields?: string[]; problems?: unknown[] };
 }

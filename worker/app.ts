@@ -1,11 +1,11 @@
 /**
- * The app factory: every middleware and route of the API, mounted under /api. The Worker entry
- * and the tests build the same app from here. Other paths never reach the Worker: wrangler.toml
- * sends only /api/* (and the booking pages, /book/* and /en/book/*) to it first and serves the
- * built site for the rest.
+ * The app factory: every middleware and route of the API, mounted under /api, and the booking
+ * pages (/book/*, /en/book/*). The Worker entry and the tests build the same app from here; the
+ * entry (index.ts) sends the platform's other paths straight to the built site.
  *
- * Order: request context (id, locale, logger) → configuration check → body guard (size, JSON
- * only) → one `app.route` per feature. Routes that read bodies of other types and sizes (webhooks'
+ * Requests for a project's site (its own host) go to the sites app (features/sites/serve.ts).
+ * Order for the platform: request context (id, locale, logger) → configuration check → body guard
+ * (size, JSON only) → one `app.route` per feature. Routes that read bodies of other types and sizes (webhooks'
  * raw bodies, project images) are mounted before the body guard and guard their bodies themselves.
  */
 import { Hono } from 'hono';
@@ -23,6 +23,9 @@ import { domains, projectDomains } from './features/domains/routes';
 import { health } from './features/health/routes';
 import { me } from './features/me/routes';
 import { projects } from './features/projects/routes';
+import { hostSettings, hostTarget } from './features/sites/hosts';
+import { projectSites } from './features/sites/routes';
+import { createSitesApp } from './features/sites/serve';
 import { limitBodySize, requireJsonBody } from './middleware/body-guard';
 import { requestContext } from './middleware/request-context';
 
@@ -42,9 +45,16 @@ export function createApp() {
     .route('/projects', projectBookings)
     .route('/domains', domains)
     .route('/projects', projectDomains)
+    .route('/projects', projectSites)
     .route('/public', publicBookings);
 
+  const sites = createSitesApp();
   const app = new Hono<AppEnv>()
+    // A project's published site answers on its own host (features/sites/hosts.ts).
+    .use(async (c, next) => {
+      if (hostTarget(c.req.header('Host'), hostSettings(c.env)).kind !== 'platform') return sites.fetch(c.req.raw, c.env, c.executionCtx);
+      await next();
+    })
     .use(requestContext, checkConfig)
     .route('/api', api)
     .route('/book', bookingPage)

@@ -31,7 +31,9 @@ type OptionalVars =
   | 'GOOGLE_SERVICE_ACCOUNT_JSON'
   | 'GOOGLE_CALENDAR_ID'
   | 'GOOGLE_TOKEN_URL'
-  | 'GOOGLE_CALENDAR_API_BASE';
+  | 'GOOGLE_CALENDAR_API_BASE'
+  | 'SITES_DOMAIN'
+  | 'PLATFORM_HOSTS';
 
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
 export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable | AiVariable> & {
@@ -53,6 +55,10 @@ export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable
   /** Overrides of Google's token and Calendar API addresses (local fakes, tests). */
   GOOGLE_TOKEN_URL?: string;
   GOOGLE_CALENDAR_API_BASE?: string;
+  /** Published sites answer at <slug>.SITES_DOMAIN; unset, no site is served (features/sites/hosts.ts). */
+  SITES_DOMAIN?: string;
+  /** The platform's own hosts, comma-separated; only when set are other hosts looked up as custom domains. */
+  PLATFORM_HOSTS?: string;
 } & Partial<Pick<Env, PaymentVariable | DomainVariable | AiVariable>>;
 
 /** A deployment may offer one payment provider only; billing answers PAY_004 for one left unset. */

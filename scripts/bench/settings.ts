@@ -1,7 +1,7 @@
 /**
  * Counts and time limits of `npm run bench`, each overridable by an environment variable so a run
  * can be made shorter (BENCH_QUICK=1 lowers the repeat counts; the race sizes of the budgets stay).
- * BENCH_ONLY=worker,http,credits,limiter,webhooks,bookings,site runs some sections only.
+ * BENCH_ONLY=worker,http,credits,limiter,webhooks,bookings,site,sites runs some sections only.
  */
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -14,7 +14,7 @@ function int(name: string, full: number, quickValue = full): number {
   return value;
 }
 
-export const SECTIONS = ['worker', 'http', 'credits', 'limiter', 'webhooks', 'bookings', 'site'] as const;
+export const SECTIONS = ['worker', 'http', 'credits', 'limiter', 'webhooks', 'bookings', 'site', 'sites'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function only(): Set<Section> {

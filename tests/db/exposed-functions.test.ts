@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIERS } from '../../shared/pricing';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { closePool, openPool } from '../support/pg-pool';
 import { accessClaims, signHs256 } from '../support/tokens';
 
 type Actor = 'anon' | 'anonymous' | 'stranger' | 'owner' | 'service';
@@ -18,7 +19,7 @@ type Outcome = string;
 let stack: LocalStack;
 let admin: pg.Pool;
 const tokens = {} as Record<'anonymous' | 'stranger' | 'owner', string>;
-const ids = {} as { owner: string; stranger: string; project: string; service: string };
+const ids = {} as { owner: string; stranger: string; project: string; service: string; version: string };
 
 interface Answer {
   status: number;
@@ -145,6 +146,32 @@ async function ownerDomain(status: 'pending_payment' | 'registering' = 'pending_
   return rows[0].id;
 }
 
+const CONTACT_FORM = { id: 'contact-1', type: 'contact_form', props: {} };
+const SITE_DOCUMENT = { schemaVersion: 1, pages: [{ id: 'home', sections: [CONTACT_FORM] }] };
+
+/** A fresh project of the owner's with a first draft saved by the service; its id and the draft's. */
+async function ownerSite(): Promise<{ project: string; draft: string }> {
+  const project = await domainProject();
+  const saved = await service('save_site_version', {
+    p_user_id: ids.owner,
+    p_project_id: project,
+    p_base_version_id: null,
+    p_document: SITE_DOCUMENT,
+    p_made_by: 'template',
+  });
+  return { project, draft: saved.version.id };
+}
+
+/** A visitor's message to the owner's published site (ids.project). */
+const ownerFormSubmission = async () =>
+  (
+    await service<{ id: string }>('submit_site_form', {
+      p_project_id: ids.project,
+      p_section_id: 'contact-1',
+      p_fields: { name: 'Visitor' },
+    })
+  ).id;
+
 async function ownerProject(): Promise<string> {
   const answer = await rpc('create_project', { p_name: 'Throwaway', p_slug: `throwaway-${crypto.randomUUID().slice(0, 8)}` }, 'owner');
   return answer.body.id;
@@ -152,7 +179,7 @@ async function ownerProject(): Promise<string> {
 
 beforeAll(async () => {
   stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false });
-  admin = new pg.Pool({ ...stack.pg, max: 2 });
+  admin = openPool({ ...stack.pg, max: 2 });
   const owner = await newUser();
   const stranger = await newUser();
   const anonymous = await newUser(true);
@@ -172,10 +199,20 @@ beforeAll(async () => {
       'owner',
     )
   ).body.id;
+  ids.version = (
+    await service('save_site_version', {
+      p_user_id: owner.id,
+      p_project_id: ids.project,
+      p_base_version_id: null,
+      p_document: SITE_DOCUMENT,
+      p_made_by: 'template',
+    })
+  ).version.id;
+  await rpc('publish_site', { p_project_id: ids.project, p_version_id: ids.version, p_idempotency_key: 'owner-site-publish' }, 'owner');
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.end();
+  await closePool(admin);
   await stack?.stop();
 });
 
@@ -355,6 +392,56 @@ const CASES: Record<string, FunctionCase> = {
   set_booking_calendar_event: {
     args: async () => ({ p_booking_id: await freshHold(), p_calendar_id: 'studio@example.test', p_event_id: 'evt1' }),
     expect: serviceOnly,
+  },
+  // Stores a document only the Worker has validated (zod), for the user it names.
+  save_site_version: {
+    args: async () => ({
+      p_user_id: ids.owner,
+      p_project_id: await domainProject(),
+      p_base_version_id: null,
+      p_document: SITE_DOCUMENT,
+      p_made_by: 'owner',
+    }),
+    expect: serviceOnly,
+  },
+  // Writes a visitor's personal data: only the Worker (rate limit, honeypot) may.
+  submit_site_form: {
+    args: () => ({ p_project_id: ids.project, p_section_id: 'contact-1', p_fields: { name: 'Visitor' } }),
+    expect: serviceOnly,
+  },
+  published_site: {
+    args: () => ({ p_slug: 'owner-site' }),
+    expect: { anon: 'ok', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'ok' },
+  },
+  published_site_document: {
+    args: () => ({ p_version_id: ids.version }),
+    expect: { anon: 'ok', anonymous: 'ok', stranger: 'ok', owner: 'ok', service: 'ok' },
+  },
+  get_site: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  list_site_versions: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  get_site_version: { args: () => ({ p_project_id: ids.project, p_version_id: ids.version }), expect: registered('NOT_FOUND_002') },
+  restore_site_version: {
+    args: async (actor) => {
+      const site = actor === 'owner' ? await ownerSite() : { project: ids.project, draft: ids.version };
+      return { p_project_id: site.project, p_version_id: site.draft, p_base_version_id: site.draft };
+    },
+    expect: registered('NOT_FOUND_002'),
+  },
+  publish_site: {
+    args: async (actor) => {
+      const site = actor === 'owner' ? await ownerSite() : { project: ids.project, draft: ids.version };
+      return { p_project_id: site.project, p_version_id: site.draft, p_idempotency_key: `publish-${actor}` };
+    },
+    expect: registered('NOT_FOUND_002'),
+  },
+  unpublish_site: {
+    args: async (actor) => ({ p_project_id: actor === 'owner' ? (await ownerSite()).project : ids.project }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  site_form_submissions: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
+  mark_site_form_read: {
+    args: async () => ({ p_project_id: ids.project, p_submission_id: await ownerFormSubmission() }),
+    expect: registered('NOT_FOUND_002'),
   },
   claim_outbox: { args: () => ({}), expect: serviceOnly },
   mark_outbox: {

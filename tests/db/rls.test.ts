@@ -26,6 +26,9 @@ interface Fixture {
   payment: string;
   domain: string;
   service: string;
+  version: string;
+  publish: string;
+  submission: string;
 }
 
 let f: Fixture;
@@ -58,7 +61,13 @@ beforeAll(async () => {
     project,
   ]);
   await db.admin.query(`insert into public.closed_dates (project_id, day) values ($1, '2027-02-25')`, [project]);
-  f = { owner, stranger, project, booking, payment, domain: rows[0].id, service };
+  const contactForm = { id: 'contact-1', type: 'contact_form', props: {} };
+  const document = JSON.stringify({ schemaVersion: 1, pages: [{ id: 'home', sections: [contactForm] }] });
+  const version = (await asService(db, `public.save_site_version($1, $2, null, $3::jsonb, 'template')`, [owner, project, document])).version
+    .id;
+  const publish = (await asUser(db, owner, `public.publish_site($1, $2, 'rls-publish')`, [project, version])).publish.id;
+  const submission = (await asService(db, `public.submit_site_form($1, 'contact-1', '{"name": "Visitor"}')`, [project])).id;
+  f = { owner, stranger, project, booking, payment, domain: rows[0].id, service, version, publish, submission };
 });
 
 /** Each table: the four statements against the owner's row, and the expected outcome per actor. */
@@ -251,6 +260,59 @@ const matrix: Record<string, TableCase> = {
       (x) => [`insert into public.domains (project_id, name) values ($1, 'rls-new.com') returning 1`, [x.project]],
     ),
     expect: serviceWrites,
+  },
+  sites: {
+    sql: byKey(
+      'sites',
+      'project_id',
+      (x) => x.project,
+      'updated_at',
+      (x) => [`insert into public.sites (project_id) values ($1) returning 1`, [x.project]],
+    ),
+    // Pointers move only through the site functions (stale-draft check, publish charge).
+    expect: readOnlyForAll,
+  },
+  site_versions: {
+    sql: byKey(
+      'site_versions',
+      'id',
+      (x) => x.version,
+      'summary',
+      (x) => [
+        `insert into public.site_versions (project_id, number, document, made_by, created_by)
+       values ($1, 99, '{"schemaVersion": 1, "pages": []}', 'owner', $2) returning 1`,
+        [x.project, x.owner],
+      ],
+    ),
+    // Stored only through save_site_version (the Worker validated the document) and restore.
+    expect: readOnlyForAll,
+  },
+  site_publishes: {
+    sql: byKey(
+      'site_publishes',
+      'id',
+      (x) => x.publish,
+      'ledger_id',
+      (x) => [
+        `insert into public.site_publishes (project_id, version_id, version_number, idempotency_key, ledger_id, created_by)
+       values ($1, $2, 1, 'rls-direct', 1, $3) returning 1`,
+        [x.project, x.version, x.owner],
+      ],
+    ),
+    expect: readOnlyForAll,
+  },
+  site_form_submissions: {
+    sql: byKey(
+      'site_form_submissions',
+      'id',
+      (x) => x.submission,
+      'read_at',
+      (x) => [
+        `insert into public.site_form_submissions (project_id, section_id, fields) values ($1, 'contact-1', '{"n": "x"}') returning 1`,
+        [x.project],
+      ],
+    ),
+    expect: readOnlyForAll,
   },
   webhook_events: {
     sql: byKey(
@@ -445,6 +507,18 @@ describe('exposed schema hygiene', () => {
       set_opening_hours: user,
       set_payment_checkout: service,
       spend_credits: user,
+      get_site: user,
+      list_site_versions: user,
+      get_site_version: user,
+      restore_site_version: user,
+      publish_site: user,
+      unpublish_site: user,
+      site_form_submissions: user,
+      mark_site_form_read: user,
+      save_site_version: service,
+      submit_site_form: service,
+      published_site: ['anon', 'authenticated', 'service_role'],
+      published_site_document: ['anon', 'authenticated', 'service_role'],
     });
   });
 

@@ -115,6 +115,9 @@ export default async function setup(project: TestProject) {
       GOOGLE_SERVICE_ACCOUNT_JSON: '',
       // The stack's own Google consent page stands in for Google.
       GOOGLE_SIGN_IN_ENABLED: 'true',
+      // Published sites at http://<slug>.localhost:<port>/ (Chromium resolves *.localhost to loopback).
+      SITES_DOMAIN: 'localhost',
+      PLATFORM_HOSTS: '',
     };
     // With --test-scheduled, GET /__scheduled fires the Cron Trigger's jobs (wrangler.toml sends that path to the Worker).
     wrangler = await startWranglerDev({ vars, port: workerPort, testScheduled: true });

@@ -7,6 +7,7 @@ import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../supabase/local/stack';
+import { closePool, openPool } from '../support/pg-pool';
 
 /** Fixtures created in the test database, independent of the product's migrations. */
 export const FIXTURES_SQL = `
@@ -58,12 +59,13 @@ export function useStack(options: LocalStackOptions = {}): TestStack {
   const context = {} as TestStack;
   beforeAll(async () => {
     context.stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: false, ...options });
-    context.admin = new pg.Pool({ ...context.stack.pg, max: 2 });
+    context.admin = openPool({ ...context.stack.pg, max: 2 });
+    // Some files stop Postgres on purpose; the pool reconnects on the next query.
     context.admin.on('error', () => {});
     await context.admin.query(FIXTURES_SQL);
   });
   afterAll(async () => {
-    await context.admin?.end();
+    await closePool(context.admin);
     await context.stack?.stop();
   });
   return context;

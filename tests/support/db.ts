@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { closePool, openPool } from './pg-pool';
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';
 
@@ -53,12 +54,13 @@ export function useTestDatabase(options: { poolSize?: number } = {}): TestDataba
     await root.connect();
     await root.query(`create database ${database} template ${template.database}`);
     await root.end();
-    admin = new pg.Pool({ ...template, database, max: 4 });
-    api = new pg.Pool({ ...template, database, max: options.poolSize ?? 10 });
+    admin = openPool({ ...template, database, max: 4 });
+    api = openPool({ ...template, database, max: options.poolSize ?? 10 });
   });
 
   afterAll(async () => {
-    await Promise.all([admin?.end(), api?.end()]);
+    // Every connection closed before the drop, so the drop terminates none of ours.
+    await Promise.all([closePool(admin), closePool(api)]);
     const root = new pg.Client({ ...template, database: 'postgres' });
     await root.connect();
     await root.query(`drop database if exists ${database} with (force)`);

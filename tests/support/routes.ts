@@ -118,6 +118,46 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     body: { timeZone: 'Asia/Kuwait', holdMinutes: 15 },
     paid: true,
   },
+  { method: 'GET', route: '/api/projects/:id/site', path: `/api/projects/${SOME_ID}/site`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/template',
+    path: `/api/projects/${SOME_ID}/site/template`,
+    body: { type: 'salon', baseVersionId: null },
+    paid: true,
+  },
+  {
+    method: 'PUT',
+    route: '/api/projects/:id/site/draft',
+    path: `/api/projects/${SOME_ID}/site/draft`,
+    body: { baseVersionId: null, operations: [{}] },
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/site/versions', path: `/api/projects/${SOME_ID}/site/versions`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/versions/:versionId/restore',
+    path: `/api/projects/${SOME_ID}/site/versions/${SOME_ID}/restore`,
+    body: { baseVersionId: null },
+    paid: true,
+  },
+  { method: 'GET', route: '/api/projects/:id/site/preview', path: `/api/projects/${SOME_ID}/site/preview`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/publish',
+    path: `/api/projects/${SOME_ID}/site/publish`,
+    body: { versionId: SOME_ID },
+    paid: true,
+    headers: { 'Idempotency-Key': 'auth-suite-key-3' },
+  },
+  { method: 'POST', route: '/api/projects/:id/site/unpublish', path: `/api/projects/${SOME_ID}/site/unpublish`, paid: true },
+  { method: 'GET', route: '/api/projects/:id/site/forms', path: `/api/projects/${SOME_ID}/site/forms`, paid: true },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/forms/:submissionId/read',
+    path: `/api/projects/${SOME_ID}/site/forms/${SOME_ID}/read`,
+    paid: true,
+  },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */

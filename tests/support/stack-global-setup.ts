@@ -28,6 +28,7 @@ import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeStripe } from '../fakes/stripe';
 import { startFakeUpayments } from '../fakes/upayments';
 import { startJwksProxy } from './jwks-proxy';
+import { closePool, openPool } from './pg-pool';
 
 async function agePayment(info: PgConnectionInfo, paymentId: string, seconds: number): Promise<void> {
   const client = new pg.Client(info);
@@ -58,7 +59,7 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
       '/jwks/fetches': async () => proxy.fetches(),
     }),
   };
-  const admin = new pg.Pool({ ...stack.pg, max: 2 });
+  const admin = openPool({ ...stack.pg, max: 2 });
   // Idle connections die when an outage test stops Postgres; the pool reconnects on the next query.
   admin.on('error', () => {});
   const control = createServer((req, res) => {
@@ -123,7 +124,7 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
     await new Promise((resolve) => control.close(resolve));
     proxy?.release();
     await proxy?.close();
-    await admin.end();
+    await closePool(admin);
     await stack.stop();
   };
 }

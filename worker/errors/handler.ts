@@ -16,6 +16,7 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
       message: errorMessage(error.code, c.get('locale') ?? 'ar'),
       requestId: c.get('requestId') ?? '',
       ...(error.fields?.length ? { fields: error.fields } : {}),
+      ...(error.problems?.length ? { problems: error.problems } : {}),
     },
   };
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);

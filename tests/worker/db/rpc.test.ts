@@ -3,7 +3,7 @@
  * message, and that value came from a client (a cursor, a body field), so the logged cause keeps
  * the SQLSTATE and the shape of the message but not the value.
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { rpc } from '../../../worker/db/rpc';
 import { AppError } from '../../../worker/errors/app-error';

@@ -4,7 +4,7 @@
  * bounded wait for a new `kid`, cached keys answered meanwhile, and a pause after a failure.
  * The first test must stay first: it needs this file's isolate to start with no keys.
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../../worker/auth/jwt';
 import { AppError } from '../../../worker/errors/app-error';

@@ -3,7 +3,8 @@
  * for requests without a usable CF-Connecting-IP), and a hanging KV turned into the documented
  * fail-open / fail-closed answer within the read timeout.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../worker/app';

@@ -2,7 +2,7 @@
  * The database status behind GET /api/health: at most one database round trip per 5 s per
  * isolate and project, whatever the number of health checks, and the real answer after that.
  */
-import { env } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { databaseStatus, HEALTH_CACHE_MS } from '../../../../worker/features/health/status';
 import { createLogger } from '../../../../worker/log/logger';
