@@ -46,6 +46,14 @@ function workerProject(
               STRIPE_API_BASE: fakes.stripe.apiBase,
               STRIPE_SECRET_KEY: fakes.stripe.secretKey,
               STRIPE_WEBHOOK_SECRET: fakes.stripe.webhookSecret,
+              // The fake AI provider (tests/fakes/ai.ts): OpenAI-compatible text, Gemini images.
+              AI_TEXT_PROVIDER: 'openai',
+              AI_TEXT_BASE_URL: fakes.ai.textBaseUrl,
+              AI_TEXT_API_KEY: fakes.ai.apiKey,
+              AI_TEXT_MODEL: 'kwq8-fake-text',
+              AI_IMAGE_BASE_URL: fakes.ai.imageBaseUrl,
+              AI_IMAGE_API_KEY: fakes.ai.apiKey,
+              AI_IMAGE_MODEL: 'kwq8-fake-image',
               NAMECHEAP_API_URL: namecheap?.apiUrl ?? '',
               NAMECHEAP_RELAY_URL: '',
               NAMECHEAP_API_USER: namecheap?.apiUser ?? '',
@@ -110,10 +118,10 @@ export default defineConfig({
         },
       },
       {
-        // The local stack's conformance tests: each file starts its own stack on free ports.
+        // The local stack's conformance tests (each file starts its own stack on free ports) and the fakes' own tests.
         test: {
           name: 'local',
-          include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts'],
+          include: ['tests/local/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/fakes/**/*.test.ts'],
           environment: 'node',
           setupFiles: [OPEN_HANDLES],
           testTimeout: 30_000,

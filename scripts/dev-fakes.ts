@@ -1,7 +1,8 @@
 /**
  * The local fakes `npm run dev` starts (tests/fakes, the same ones the tests use) when .dev.vars
  * points at their default addresses: Make on 127.0.0.1:8792 (its inbox page is the root) and
- * Google on 127.0.0.1:8793 (token and Calendar endpoints). Values in .dev.vars win: a URL that
+ * Google on 127.0.0.1:8793 (token and Calendar endpoints), the AI providers on 127.0.0.1:8796
+ * (OpenAI and Anthropic text under /v1, Gemini images under /v1beta). Values in .dev.vars win: a URL that
  * points elsewhere starts nothing, and a GOOGLE_SERVICE_ACCOUNT_JSON set there is used as it is;
  * left empty, the fake's own service account is handed to `wrangler dev` with `--var`. The fake
  * Google's key is kept in .local/ so the account stays the same across runs.
@@ -10,7 +11,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { startFakeGoogle } from '../tests/fakes/google';
+import { FAKE_AI_API_KEY, FAKE_AI_PORT, startFakeAi } from '../tests/fakes/ai';
 import { FAKE_MAKE_SECRET, startFakeMake } from '../tests/fakes/make';
+
+export { FAKE_AI_PORT };
 
 export const FAKE_MAKE_PORT = 8792;
 export const FAKE_GOOGLE_PORT = 8793;
@@ -22,6 +26,7 @@ export function wantedFakes(vars: Record<string, string>) {
   return {
     make: pointsAt(vars.MAKE_WEBHOOK_URL, FAKE_MAKE_PORT),
     google: pointsAt(vars.GOOGLE_TOKEN_URL, FAKE_GOOGLE_PORT) || pointsAt(vars.GOOGLE_CALENDAR_API_BASE, FAKE_GOOGLE_PORT),
+    ai: pointsAt(vars.AI_TEXT_BASE_URL, FAKE_AI_PORT) || pointsAt(vars.AI_IMAGE_BASE_URL, FAKE_AI_PORT),
   };
 }
 
@@ -54,6 +59,13 @@ export async function startDevFakes(vars: Record<string, string>, { googleKeyFil
       }
       if (!vars.GOOGLE_SERVICE_ACCOUNT_JSON) wranglerArgs.push('--var', `GOOGLE_SERVICE_ACCOUNT_JSON:${google.serviceAccountJson}`);
       lines.push(`Google المحلي · local Google (token, Calendar): ${google.url}`);
+    }
+    if (wanted.ai) {
+      // One key for the fake: the text one when text points at it, else the image one.
+      const key = pointsAt(vars.AI_TEXT_BASE_URL, FAKE_AI_PORT) ? vars.AI_TEXT_API_KEY : vars.AI_IMAGE_API_KEY;
+      const ai = await startFakeAi({ port: FAKE_AI_PORT, apiKey: key || FAKE_AI_API_KEY });
+      stops.push(ai.close);
+      lines.push(`الذكاء الاصطناعي المحلي · local AI (OpenAI/Anthropic text, Gemini images): ${ai.url}`);
     }
   } catch (error) {
     await Promise.all(stops.map((stop) => stop()));

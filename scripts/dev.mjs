@@ -1,6 +1,6 @@
 // `npm run dev` (node with the tsx loader, so it can import the TypeScript local stack): starts the local
 // Supabase-compatible stack (unless .dev.vars points SUPABASE_URL elsewhere) and the local fakes of the
-// third parties (UPayments, Stripe, Namecheap, DNS-over-HTTPS here; Make and Google through
+// third parties (UPayments, Stripe, Namecheap, DNS-over-HTTPS here; Make, Google and the AI providers through
 // scripts/dev-fakes.ts; each only while .dev.vars points at it), builds the site, serves the Worker
 // (API + site) with `wrangler dev` on http://127.0.0.1:8787, fires its Cron Trigger every minute,
 // rebuilds the site on changes under site/src, and on Ctrl-C or SIGTERM stops every process it started.
@@ -12,7 +12,7 @@ import { FAKE_DOH_PORT, startFakeDoh } from '../tests/fakes/doh.ts';
 import { FAKE_NAMECHEAP_PORT, startFakeNamecheap } from '../tests/fakes/namecheap.ts';
 import { FAKE_STRIPE_PORT, startFakeStripe } from '../tests/fakes/stripe.ts';
 import { FAKE_UPAYMENTS_PORT, startFakeUpayments } from '../tests/fakes/upayments.ts';
-import { FAKE_GOOGLE_PORT, FAKE_MAKE_PORT, startDevFakes, wantedFakes } from './dev-fakes.ts';
+import { FAKE_AI_PORT, FAKE_GOOGLE_PORT, FAKE_MAKE_PORT, startDevFakes, wantedFakes } from './dev-fakes.ts';
 import { PORTS, requireFreePorts } from './ports.mjs';
 import { watchTree } from './watch-tree.ts';
 
@@ -150,6 +150,7 @@ await requireFreePorts({
   ...(fakeDoh && { [FAKE_DOH_PORT]: PORTS.doh }),
   ...(wanted.make && { [FAKE_MAKE_PORT]: PORTS.make }),
   ...(wanted.google && { [FAKE_GOOGLE_PORT]: PORTS.google }),
+  ...(wanted.ai && { [FAKE_AI_PORT]: PORTS.ai }),
 });
 for (const name of ['UPAYMENTS_API_BASE', 'STRIPE_SECRET_KEY']) {
   if (!vars[name]) {

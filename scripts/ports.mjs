@@ -33,4 +33,5 @@ export const PORTS = {
   stripe: { ar: 'Stripe المحلي', en: 'the local fake Stripe' },
   make: { ar: 'Make الوهمي المحلي', en: 'the local fake Make' },
   google: { ar: 'Google الوهمي المحلي', en: 'the local fake Google' },
+  ai: { ar: 'الذكاء الاصطناعي الوهمي المحلي', en: 'the local fake AI provider' },
 };

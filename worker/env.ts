@@ -17,6 +17,9 @@ import { parseRateRules, type RateRules } from './rate-limit/rules';
 /** Domain settings a deployment may leave unset: without the Namecheap ones, domains answer DOM_002 (worker/features/domains/settings.ts). */
 type DomainVariable = Extract<keyof Env, `NAMECHEAP_${string}` | `DOMAIN_${string}` | 'DOH_URL' | 'SITES_CNAME_TARGET'>;
 
+/** The AI providers' settings (worker/providers/ai/index.ts); unset, the builder's AI actions cannot run (its feature code says how it answers). */
+type AiVariable = Extract<keyof Env, `AI_${string}`>;
+
 /** Variables a deployment may leave unset (the feature that reads one says what happens then). */
 type OptionalVars =
   | 'SUPABASE_JWT_SECRET'
@@ -33,7 +36,7 @@ type OptionalVars =
   | 'PLATFORM_HOSTS';
 
 /** Generated bindings, with the variables a deployment may leave unset marked optional. */
-export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable> & {
+export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable | AiVariable> & {
   /** Only for projects that still sign with the legacy HS256 secret. */
   SUPABASE_JWT_SECRET?: string;
   /** JSON overrides of the rate-limit rules (worker/rate-limit/rules.ts), e.g. {"api":{"limit":60}}. */
@@ -56,7 +59,7 @@ export type Bindings = Omit<Env, OptionalVars | PaymentVariable | DomainVariable
   SITES_DOMAIN?: string;
   /** The platform's own hosts, comma-separated; only when set are other hosts looked up as custom domains. */
   PLATFORM_HOSTS?: string;
-} & Partial<Pick<Env, PaymentVariable | DomainVariable>>;
+} & Partial<Pick<Env, PaymentVariable | DomainVariable | AiVariable>>;
 
 /** A deployment may offer one payment provider only; billing answers PAY_004 for one left unset. */
 type PaymentVariable = 'UPAYMENTS_API_BASE' | 'UPAYMENTS_API_KEY' | 'STRIPE_API_BASE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET';

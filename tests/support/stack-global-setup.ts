@@ -8,7 +8,7 @@
  * The default export signs user tokens with HS256; `setupStack(project, 'ES256')` makes the stack
  * sign them with an ES256 key published in its JWKS, as Supabase projects with asymmetric keys do,
  * and puts a proxy in front of it whose JWKS the control endpoint can make hang (JWKS tests).
- * It also starts the local fakes of UPayments, Stripe, Make, Google, Namecheap and DNS-over-HTTPS (tests/fakes) and provides their URLs and keys.
+ * It also starts the local fakes of UPayments, Stripe, the AI providers, Make, Google, Namecheap and DNS-over-HTTPS (tests/fakes) and provides their URLs and keys.
  */
 import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -20,6 +20,7 @@ import type { PgConnectionInfo } from '../../supabase/local/postgres';
 import { freePort } from '../../supabase/local/postgres';
 import { startLocalStack } from '../../supabase/local/stack';
 import { objectFolder } from '../../supabase/local/storage';
+import { startFakeAi } from '../fakes/ai';
 import { startFakeGoogle } from '../fakes/google';
 import { startFakeMake } from '../fakes/make';
 import { startFakeDoh } from '../fakes/doh';
@@ -112,12 +113,14 @@ export async function setupStack(project: TestProject, jwtAlg: JwtAlg) {
 
   const upayments = await startFakeUpayments({ port: 0 });
   const stripe = await startFakeStripe({ port: 0 });
+  const ai = await startFakeAi({ port: 0 });
   project.provide('fakes', {
     upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
     stripe: { url: stripe.url, apiBase: stripe.apiBase, secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+    ai: { url: ai.url, textBaseUrl: ai.textBaseUrl, imageBaseUrl: ai.imageBaseUrl, apiKey: ai.apiKey },
   });
   return async () => {
-    await Promise.all([upayments.close(), stripe.close()]);
+    await Promise.all([upayments.close(), stripe.close(), ai.close()]);
     await new Promise((resolve) => control.close(resolve));
     proxy?.release();
     await proxy?.close();

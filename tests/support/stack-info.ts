@@ -13,6 +13,8 @@ export interface StackInfo {
 export interface FakesInfo {
   upayments: { url: string; apiBase: string; apiKey: string };
   stripe: { url: string; apiBase: string; secretKey: string; webhookSecret: string };
+  /** The fake AI provider (tests/fakes/ai.ts): OpenAI and Anthropic under textBaseUrl, Gemini images under imageBaseUrl. */
+  ai: { url: string; textBaseUrl: string; imageBaseUrl: string; apiKey: string };
 }
 
 declare module 'vitest' {
