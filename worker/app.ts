@@ -20,6 +20,7 @@ import { clientErrors } from './features/client-errors/routes';
 import { config } from './features/config/routes';
 import { credits } from './features/credits/routes';
 import { domains, projectDomains } from './features/domains/routes';
+import { projectGenerations } from './features/generation/routes';
 import { health } from './features/health/routes';
 import { me } from './features/me/routes';
 import { projects } from './features/projects/routes';
@@ -46,6 +47,7 @@ export function createApp() {
     .route('/domains', domains)
     .route('/projects', projectDomains)
     .route('/projects', projectSites)
+    .route('/projects', projectGenerations)
     .route('/public', publicBookings);
 
   const sites = createSitesApp();

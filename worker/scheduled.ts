@@ -5,6 +5,7 @@
 import { recheckPayments } from './features/billing/recheck';
 import { expireBookingHolds } from './features/bookings/db';
 import { runDomainRegistrations } from './features/domains/register';
+import { refundStaleGenerations } from './features/generation/db';
 import { deliverOutbox } from './features/outbox/deliver';
 import type { Bindings } from './env';
 import { createLogger } from './log/logger';
@@ -13,6 +14,8 @@ const jobs: Record<string, (env: Bindings) => Promise<unknown>> = {
   'bookings.expire_holds': expireBookingHolds,
   'billing.recheck_payments': recheckPayments,
   'domains.register': runDomainRegistrations,
+  // Generations whose Worker died mid-stream (no heartbeat for five minutes) get their credits back.
+  'generations.refund_stale': refundStaleGenerations,
   // Everything the requests' own deliveries missed, and the retries whose backoff is over.
   'outbox.deliver': (env) => deliverOutbox(env, { limit: 50 }),
 };

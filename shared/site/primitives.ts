@@ -64,7 +64,11 @@ export function isSafeHttpsUrl(href: string): boolean {
     return false;
   }
 }
-export const httpsUrl = lazy(() => z.string().check(z.maxLength(500), z.refine(isSafeHttpsUrl, 'an https URL without credentials')));
+/** The shape, for the JSON Schema a model answers with (the refinement checks the rest). */
+const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#@]+\.[^\s/?#@]+(?:[/?#]\S*)?$/;
+export const httpsUrl = lazy(() =>
+  z.string().check(z.maxLength(500), z.regex(HTTPS_URL_PATTERN), z.refine(isSafeHttpsUrl, 'an https URL without credentials')),
+);
 
 export const siteImage = lazy(() =>
   z.strictObject({

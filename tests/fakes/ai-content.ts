@@ -609,9 +609,26 @@ export function lastUserText(messages: unknown): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i] as { role?: unknown; content?: unknown };
     if (message?.role !== 'user') continue;
-    if (typeof message.content === 'string') return message.content;
-    if (Array.isArray(message.content))
-      return message.content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
+    let text = '';
+    if (typeof message.content === 'string') text = message.content;
+    else if (Array.isArray(message.content))
+      text = message.content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
+    // KWq8's own messages are JSON: the owner's words are its owner_request (a repair turn has
+    // none, so the request before it counts), as a model reading the message would take them.
+    const data = jsonObject(text);
+    if (data && typeof data.owner_request === 'string') return data.owner_request;
+    if (data && 'repair' in data) continue;
+    return text;
   }
   return '';
+}
+
+function jsonObject(text: string): Record<string, unknown> | null {
+  if (!text.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

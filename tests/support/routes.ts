@@ -158,6 +158,34 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     path: `/api/projects/${SOME_ID}/site/forms/${SOME_ID}/read`,
     paid: true,
   },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/generations',
+    path: `/api/projects/${SOME_ID}/site/generations`,
+    body: { action: 'chat_message', prompt: 'مرحبا' },
+    paid: true,
+    headers: { 'Idempotency-Key': 'auth-suite-key-4' },
+  },
+  {
+    method: 'GET',
+    route: '/api/projects/:id/site/generations/:generationId',
+    path: `/api/projects/${SOME_ID}/site/generations/${SOME_ID}`,
+    paid: true,
+  },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/generations/:generationId/cancel',
+    path: `/api/projects/${SOME_ID}/site/generations/${SOME_ID}/cancel`,
+    paid: true,
+  },
+  {
+    method: 'POST',
+    route: '/api/projects/:id/site/images',
+    path: `/api/projects/${SOME_ID}/site/images`,
+    body: { prompt: 'صورة', aspectRatio: '1:1' },
+    paid: true,
+    headers: { 'Idempotency-Key': 'auth-suite-key-5' },
+  },
 ];
 
 /** Routes anyone may call, each with why it needs no sign-in. */

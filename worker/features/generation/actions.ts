@@ -9,7 +9,14 @@
 import * as z from 'zod/mini';
 import type { CreditAction } from '../../../shared/pricing';
 import { SECTION_TYPES, siteSection } from '../../../shared/site/catalogue';
-import { parseSiteDocument, sitePage, siteTheme, type SectionType, type SiteDocument, type SiteSection } from '../../../shared/site/document';
+import {
+  parseSiteDocument,
+  sitePage,
+  siteTheme,
+  type SectionType,
+  type SiteDocument,
+  type SiteSection,
+} from '../../../shared/site/document';
 import { applyOperations, type SiteOperation } from '../../../shared/site/operations';
 import { chatSchema, firstSiteSchema, pageSchema, sectionSchema, themeSchema } from './schemas';
 
@@ -76,7 +83,11 @@ function idsOf(document: SiteDocument): Set<string> {
 }
 
 function freshId(base: string, taken: Set<string>): string {
-  const stem = base.replace(/[^a-z0-9-]/g, '').replace(/^-+/, '').slice(0, 30) || 's';
+  const stem =
+    base
+      .replace(/[^a-z0-9-]/g, '')
+      .replace(/^-+/, '')
+      .slice(0, 30) || 's';
   let id = stem;
   for (let n = 2; taken.has(id); n += 1) id = `${stem}-${n}`;
   taken.add(id);
@@ -85,7 +96,8 @@ function freshId(base: string, taken: Set<string>): string {
 
 function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const result = z.safeParse(schema, value);
-  if (!result.success) throw new ActionError(`${what}: ${result.error.issues[0]?.message ?? 'invalid'} at ${result.error.issues[0]?.path.join('.') ?? ''}`);
+  if (!result.success)
+    throw new ActionError(`${what}: ${result.error.issues[0]?.message ?? 'invalid'} at ${result.error.issues[0]?.path.join('.') ?? ''}`);
   return result.data;
 }
 
@@ -100,10 +112,16 @@ const outline = (document: SiteDocument) => ({
   business: document.business,
   languages: document.languages,
   theme: document.theme,
-  pages: document.pages.map((page) => ({ id: page.id, path: page.path, title: page.title, sections: page.sections.map((s) => ({ id: s.id, type: s.type, variant: s.variant })) })),
+  pages: document.pages.map((page) => ({
+    id: page.id,
+    path: page.path,
+    title: page.title,
+    sections: page.sections.map((s) => ({ id: s.id, type: s.type, variant: s.variant })),
+  })),
 });
 
-const answerOf = (value: unknown, key: string) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+const answerOf = (value: unknown, key: string) =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 /** The plan of an action on the current draft (null when the site has none yet). */
 export function planAction(input: GenerationInput, draft: SiteDocument | null): ActionPlan {
@@ -173,7 +191,12 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
         apply(answer) {
           const edited = parse(siteSection(), answerOf(answer, 'section'), 'section') as SiteSection;
           if (edited.type !== section.type) throw new ActionError('the section changed type');
-          const operation: SiteOperation = { op: 'update_section', sectionId: section.id, variant: edited.variant, props: edited.props as Record<string, unknown> };
+          const operation: SiteOperation = {
+            op: 'update_section',
+            sectionId: section.id,
+            variant: edited.variant,
+            props: edited.props as Record<string, unknown>,
+          };
           return { document: applied(draft, [operation]), summary: `${section.type} edited` };
         },
       };
@@ -186,11 +209,16 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
         maxOutputTokens: 1500,
         apply(answer) {
           const theme = parse(siteTheme(), answerOf(answer, 'theme'), 'theme');
-          const variants = parse(z.array(z.strictObject({ sectionId: z.string(), variant: z.string() })), answerOf(answer, 'variants'), 'variants');
+          const variants = parse(
+            z.array(z.strictObject({ sectionId: z.string(), variant: z.string() })),
+            answerOf(answer, 'variants'),
+            'variants',
+          );
           const operations: SiteOperation[] = [{ op: 'set_theme', theme }];
           for (const { sectionId, variant } of variants) {
             const found = draft.pages.flatMap((p) => p.sections).find((s) => s.id === sectionId);
-            if (found && found.variant !== variant) operations.push({ op: 'update_section', sectionId, variant, props: found.props as Record<string, unknown> });
+            if (found && found.variant !== variant)
+              operations.push({ op: 'update_section', sectionId, variant, props: found.props as Record<string, unknown> });
           }
           return { document: applied(draft, operations), summary: 'theme and variants' };
         },
@@ -198,7 +226,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
     case 'chat_message': {
       const selected = input.sectionId ? findSection(draft, input.sectionId).section : null;
       return {
-        schema: { name: 'kwq8_chat', schema: chatSchema(selected ? [selected.type] : SECTION_TYPES) },
+        schema: { name: 'kwq8_chat', schema: chatSchema(selected?.type ?? null) },
         context: { ...outline(draft), selectedSection: selected },
         streamPaths: ['$.edit'],
         maxOutputTokens: 3000,
@@ -206,11 +234,17 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
           const text = parse(z.string().check(z.maxLength(2000)), answerOf(answer, 'answer'), 'answer');
           const edit = answerOf(answer, 'edit');
           if (edit === null || edit === undefined) return { document: null, answer: text, summary: 'answer' };
+          if (!selected) throw new ActionError('no section is selected, so the answer may change nothing');
           const section = parse(siteSection(), edit, 'edit') as SiteSection;
-          // At most one small change, to the selected section (or to the section it names).
-          const target = selected ?? findSection(draft, section.id).section;
+          // At most one small change, to the selected section.
+          const target = selected;
           if (section.type !== target.type) throw new ActionError('the edit changed a section type');
-          const operation: SiteOperation = { op: 'update_section', sectionId: target.id, variant: section.variant, props: section.props as Record<string, unknown> };
+          const operation: SiteOperation = {
+            op: 'update_section',
+            sectionId: target.id,
+            variant: section.variant,
+            props: section.props as Record<string, unknown>,
+          };
           return { document: applied(draft, [operation]), answer: text, summary: `answer and ${target.type} edited` };
         },
       };

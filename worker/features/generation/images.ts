@@ -29,7 +29,7 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length >= 24 && view.getUint32(0) === 0x89504e47) return { width: view.getUint32(16), height: view.getUint32(20) };
   if (bytes.length >= 4 && view.getUint16(0) === 0xffd8) {
-    for (let at = 2; at + 9 < bytes.length; ) {
+    for (let at = 2; at + 9 < bytes.length;) {
       if (bytes[at] !== 0xff) return null;
       const marker = bytes[at + 1]!;
       const length = view.getUint16(at + 2);
@@ -62,10 +62,19 @@ function provider(c: Context<AppEnv>): ImageProvider {
   }
 }
 
-export async function generateImage(c: Context<AppEnv>, projectId: string, input: { prompt: string; aspectRatio: (typeof ASPECT_RATIOS)[number] }) {
+export async function generateImage(
+  c: Context<AppEnv>,
+  projectId: string,
+  input: { prompt: string; aspectRatio: (typeof ASPECT_RATIOS)[number] },
+) {
   const user = c.get('user');
   const images = provider(c);
-  const started = await startGeneration(c.env, user, { projectId, action: 'banana_image', idempotencyKey: c.get('idempotencyKey'), baseVersionId: null });
+  const started = await startGeneration(c.env, user, {
+    projectId,
+    action: 'banana_image',
+    idempotencyKey: c.get('idempotencyKey'),
+    baseVersionId: null,
+  });
   const generation = started.generation;
   const path = generation.id;
   if (started.replayed) {
@@ -83,7 +92,12 @@ export async function generateImage(c: Context<AppEnv>, projectId: string, input
     const asset = await uploadAsset(c.env, user, projectId, { visibility: 'public', name: path, bytes: result.bytes });
     await finishGeneration(c.env, generation.id, null, 'image', { ...usage, latencyMs: Date.now() - t0 });
     c.get('log').info('generation.succeeded', { generationId: generation.id, action: 'banana_image', ...usage });
-    return { image: { path, width: size.width, height: size.height, url: asset.url }, cost: started.cost, balance: toBalance(started.balance), replayed: false };
+    return {
+      image: { path, width: size.width, height: size.height, url: asset.url },
+      cost: started.cost,
+      balance: toBalance(started.balance),
+      replayed: false,
+    };
   } catch (error) {
     if (error instanceof AiProviderError) reason = `PROVIDER_${error.kind.toUpperCase()}`;
     else if (error instanceof AppError) reason = `SAVE_${error.code}`;

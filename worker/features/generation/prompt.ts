@@ -14,7 +14,8 @@ const WHAT_EACH_ACTION_DOES: Record<GenerationInput['action'], string> = {
   template_customization: 'Choose the theme (palette, fonts, radius) and a variant for each listed section.',
   complex_feature: 'Write one section wired to the business data: a booking section, a contact form or a menu.',
   database_setup: "Fill the given section's data: a contact form's fields or a menu's categories and items.",
-  chat_message: "Answer the owner's question about their site in their language, in a few sentences; include an edit of one section only when they ask for a change.",
+  chat_message:
+    "Answer the owner's question about their site in their language, in a few sentences; include an edit of one section only when they ask for a change.",
 };
 
 let catalogue: string | undefined;
@@ -33,10 +34,17 @@ export function systemPrompt(action: GenerationInput['action']): string {
 }
 
 export function ownerMessage(input: GenerationInput, context: unknown): string {
-  return JSON.stringify({ action: input.action, owner_request: input.prompt, target: { pageId: input.pageId ?? null, sectionId: input.sectionId ?? null }, site: context });
+  return JSON.stringify({
+    action: input.action,
+    owner_request: input.prompt,
+    target: { pageId: input.pageId ?? null, sectionId: input.sectionId ?? null },
+    site: context,
+  });
 }
 
 /** The repair turn: what was wrong with the answer, without quoting the owner's text back. */
 export function repairMessage(problem: string): string {
-  return JSON.stringify({ repair: `Your previous answer could not be used (${problem.slice(0, 300)}). Answer again with the whole JSON, valid against the schema and its limits.` });
+  return JSON.stringify({
+    repair: `Your previous answer could not be used (${problem.slice(0, 300)}). Answer again with the whole JSON, valid against the schema and its limits.`,
+  });
 }

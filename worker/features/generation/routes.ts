@@ -73,7 +73,8 @@ function failure(c: Context<AppEnv>, refunded: boolean) {
 function replay(c: Context<AppEnv>, generation: Generation) {
   const stream = eventStream();
   stream.send('progress', { generationId: generation.id, stage: generation.status, cost: generation.cost });
-  if (generation.status === 'succeeded') stream.send('done', { generationId: generation.id, versionId: generation.versionId, cost: generation.cost, replayed: true });
+  if (generation.status === 'succeeded')
+    stream.send('done', { generationId: generation.id, versionId: generation.versionId, cost: generation.cost, replayed: true });
   else if (generation.status === 'refunded') stream.send('error', failure(c, true));
   stream.close();
   c.header('Idempotent-Replayed', 'true');
@@ -135,8 +136,13 @@ export const projectGenerations = new Hono<AppEnv>()
         let reason = 'WORKER_ERROR';
         let usage = {};
         try {
-          const outcome = await runGeneration(c.env, { generationId: generation.id, request: input, plan, provider }, ({ path, section }) =>
-            stream.send('section', { path, section }),
+          const outcome = await runGeneration(
+            c.env,
+            { generationId: generation.id, request: input, plan, provider },
+            {
+              section: ({ path, section }) => stream.send('section', { path, section }),
+              repairing: () => stream.send('progress', { generationId: generation.id, stage: 'repairing' }),
+            },
           );
           usage = outcome.usage;
           if (outcome.ok) {
@@ -172,17 +178,29 @@ export const projectGenerations = new Hono<AppEnv>()
       return c.body(stream.readable, 200, SSE_HEADERS);
     },
   )
-  .get('/:id/site/generations/:generationId', requireUser({ paid: true }), rateLimit('api'), validate('param', generationParam), async (c) => {
-    const { id, generationId } = c.req.valid('param');
-    return c.json({ generation: await ownerGeneration(c.env, c.get('user'), id, generationId) });
-  })
-  .post('/:id/site/generations/:generationId/cancel', requireUser({ paid: true }), rateLimit('api'), validate('param', generationParam), async (c) => {
-    const { id, generationId } = c.req.valid('param');
-    const generation = await ownerGeneration(c.env, c.get('user'), id, generationId);
-    if (generation.status !== 'running') return c.json({ generation, refunded: false });
-    const refund = await failGeneration(c.env, generationId, 'CANCELLED');
-    return c.json({ generation: refund.generation, refunded: refund.refunded, balance: toBalance(refund.balance) });
-  })
+  .get(
+    '/:id/site/generations/:generationId',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', generationParam),
+    async (c) => {
+      const { id, generationId } = c.req.valid('param');
+      return c.json({ generation: await ownerGeneration(c.env, c.get('user'), id, generationId) });
+    },
+  )
+  .post(
+    '/:id/site/generations/:generationId/cancel',
+    requireUser({ paid: true }),
+    rateLimit('api'),
+    validate('param', generationParam),
+    async (c) => {
+      const { id, generationId } = c.req.valid('param');
+      const generation = await ownerGeneration(c.env, c.get('user'), id, generationId);
+      if (generation.status !== 'running') return c.json({ generation, refunded: false });
+      const refund = await failGeneration(c.env, generationId, 'CANCELLED');
+      return c.json({ generation: refund.generation, refunded: refund.refunded, balance: toBalance(refund.balance) });
+    },
+  )
   .post(
     '/:id/site/images',
     requireUser({ paid: true }),

@@ -42,7 +42,7 @@ class Unusable extends Error {}
 export async function runGeneration(
   env: Bindings,
   input: { generationId: string; request: GenerationInput; plan: ActionPlan; provider: TextProvider },
-  onSection: (streamed: StreamedSection) => void,
+  events: { section(streamed: StreamedSection): void; repairing(): void },
 ): Promise<RunOutcome> {
   const { plan, provider, request } = input;
   const started = Date.now();
@@ -62,10 +62,10 @@ export async function runGeneration(
   }, HEARTBEAT_MS);
 
   const messages: TextMessage[] = [{ role: 'user', content: ownerMessage(request, plan.context) }];
-  const sent = new Set<string>();
   try {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       let text = '';
+      const sent = new Set<string>();
       try {
         const json = createJsonStream({
           paths: plan.streamPaths,
@@ -74,7 +74,7 @@ export async function runGeneration(
             // Invalid sections are not shown; the whole answer is judged at the end.
             if (section.success && !sent.has(JSON.stringify(path))) {
               sent.add(JSON.stringify(path));
-              onSection({ path, section: section.data as SiteSection });
+              events.section({ path, section: section.data as SiteSection });
             }
           },
         });
@@ -97,7 +97,8 @@ export async function runGeneration(
             usage.outputTokens += event.usage.outputTokens;
           }
         }
-        if (finish === 'safety' || finish === 'refusal') return { ok: false, reason: finish === 'safety' ? 'PROVIDER_SAFETY' : 'PROVIDER_REFUSAL', usage };
+        if (finish === 'safety' || finish === 'refusal')
+          return { ok: false, reason: finish === 'safety' ? 'PROVIDER_SAFETY' : 'PROVIDER_REFUSAL', usage };
         if (finish === 'length') throw new Unusable('the answer was cut at the length limit');
         let answer: unknown;
         try {
@@ -117,12 +118,18 @@ export async function runGeneration(
         if (error instanceof JsonStreamError) error = new Unusable('the answer was not valid JSON');
         if (!(error instanceof Unusable)) throw error;
         if (attempt === 1) return { ok: false, reason: 'INVALID_OUTPUT', usage };
-        messages.push({ role: 'assistant', content: text.slice(0, 20_000) || '{}' }, { role: 'user', content: repairMessage(error.message) });
+        // What was streamed so far is replaced by the repaired answer's sections.
+        events.repairing();
+        messages.push(
+          { role: 'assistant', content: text.slice(0, 20_000) || '{}' },
+          { role: 'user', content: repairMessage(error.message) },
+        );
       }
     }
     return { ok: false, reason: 'INVALID_OUTPUT', usage };
   } catch (error) {
-    if (error instanceof AiProviderError) return { ok: false, reason: cancelled ? 'CANCELLED' : `PROVIDER_${error.kind.toUpperCase()}`, usage };
+    if (error instanceof AiProviderError)
+      return { ok: false, reason: cancelled ? 'CANCELLED' : `PROVIDER_${error.kind.toUpperCase()}`, usage };
     throw error;
   } finally {
     clearInterval(heartbeat);

@@ -21,7 +21,8 @@ function hoist(schema: JsonSchema, prefix: string, defs: Record<string, unknown>
     }
     return out;
   };
-  for (const [name, def] of Object.entries((schema.$defs as Record<string, unknown> | undefined) ?? {})) defs[`${prefix}${name}`] = rewrite(def);
+  for (const [name, def] of Object.entries((schema.$defs as Record<string, unknown> | undefined) ?? {}))
+    defs[`${prefix}${name}`] = rewrite(def);
   return rewrite(schema) as Schema;
 }
 
@@ -84,10 +85,13 @@ export const themeSchema = () =>
     return object({ theme, variants }, defs);
   });
 
-/** `{answer, edit}`: a chat answer in the owner's language and at most one section changed (or null). */
-export const chatSchema = (types: readonly SectionType[]) =>
-  cached(`chat:${types.join(',')}`, () => {
+/**
+ * `{answer, edit}`: a chat answer in the owner's language and, when a section is selected, that
+ * section changed (or null). Without a selection there is nothing the answer may change.
+ */
+export const chatSchema = (selected: SectionType | null) =>
+  cached(`chat:${selected}`, () => {
     const defs: Record<string, unknown> = {};
-    const edit = sectionUnion(types, defs);
-    return object({ answer: { type: 'string', description: 'At most 600 characters.' }, edit: { anyOf: [edit, { type: 'null' }] } }, defs);
+    const edit = selected ? { anyOf: [sectionUnion([selected], defs), { type: 'null' }] } : { type: 'null' };
+    return object({ answer: { type: 'string', description: 'At most 600 characters.' }, edit }, defs);
   });

@@ -29,13 +29,24 @@ export function parseEvents(text: string): SseEvent[] {
 }
 
 /** A call through the app with the AI bindings pointed at `model`, waiting for the work it left running. */
-export async function callWithModel(model: string, owner: TestUser, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function callWithModel(
+  model: string,
+  owner: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const ctx = createExecutionContext();
   const response = await createApp().request(
     `http://kwq8.test${path}`,
     {
       method,
-      headers: { Authorization: `Bearer ${owner.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        Authorization: `Bearer ${owner.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     },
     { ...env, AI_TEXT_MODEL: model, AI_IMAGE_MODEL: model },
@@ -45,8 +56,16 @@ export async function callWithModel(model: string, owner: TestUser, method: stri
   return response;
 }
 
-export async function generate(model: string, owner: TestUser, projectId: string, body: Record<string, unknown>, key = `gen-${crypto.randomUUID()}`) {
-  const response = await callWithModel(model, owner, 'POST', `/api/projects/${projectId}/site/generations`, body, { 'Idempotency-Key': key });
+export async function generate(
+  model: string,
+  owner: TestUser,
+  projectId: string,
+  body: Record<string, unknown>,
+  key = `gen-${crypto.randomUUID()}`,
+) {
+  const response = await callWithModel(model, owner, 'POST', `/api/projects/${projectId}/site/generations`, body, {
+    'Idempotency-Key': key,
+  });
   const text = await response.text();
   return { response, events: response.headers.get('Content-Type')?.startsWith('text/event-stream') ? parseEvents(text) : [], text };
 }
