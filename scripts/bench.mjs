@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { measureBookings } from './bench/bookings.ts';
+import { measureBuilder } from './bench/builder.ts';
 import { measureCredits } from './bench/credits.ts';
 import { measureEdgeChainInWorkerd, measureEdgeHttp } from './bench/edge.ts';
 import { measureLimiter } from './bench/limiter.ts';
@@ -19,6 +20,7 @@ import { startStackProcess } from './bench/stack-process.ts';
 import { measureWebhooks } from './bench/webhooks.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 import { measureWorker } from './bench/worker-size.ts';
+import { startFakeAi } from '../tests/fakes/ai.ts';
 import { startFakeStripe } from '../tests/fakes/stripe.ts';
 
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))[1];
@@ -54,15 +56,17 @@ if (on('worker')) await measure('1 worker size and start-up', '1', () => measure
 if (on('http')) await measure('2 edge chain in workerd', '2', () => measureEdgeChainInWorkerd(compatibilityDate));
 if (on('limiter')) await measure('4 rate limiter', '4', () => measureLimiter(settings));
 
-if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
+if (['http', 'credits', 'webhooks', 'bookings', 'builder'].some(on)) {
   let stack;
   let wrangler;
   let clients;
   let stripe;
+  let ai;
   // wrangler dev runs in a process group of its own, which Ctrl-C on the bench would not reach.
   const interrupted = async () => {
     await wrangler?.stop();
     await stripe?.close();
+    await ai?.close();
     await stack?.stop();
     process.exit(130);
   };
@@ -70,12 +74,14 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
   try {
     console.log('\n== starting the local stack');
     stack = await startStackProcess();
-    if (['credits', 'webhooks', 'bookings'].some(on)) {
+    if (['credits', 'webhooks', 'bookings', 'builder'].some(on)) {
       clients = await connectClients(stack.info.pg, Math.max(settings.contention, settings.holds, settings.duplicates, 1));
       await clients.list[0].query(NAIVE_SCHEMA);
     }
-    if (['http', 'webhooks', 'bookings'].some(on)) {
+    if (['http', 'webhooks', 'bookings', 'builder'].some(on)) {
       console.log('starting wrangler dev');
+      // The fake AI provider, so the builder's figures are KWq8's own pipeline.
+      ai = await startFakeAi({ port: 0 });
       // Stripe's API for the booking holds' checkouts; the webhook deliveries are signed with its secret.
       stripe = await startFakeStripe({ port: 0 });
       const limit = { limit: 100_000 };
@@ -91,6 +97,10 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
           STRIPE_SECRET_KEY: stripe.secretKey,
           STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
           BOOKING_FORM_SECRET: 'kwq8-bench-booking-form-secret-0123456789',
+          AI_TEXT_PROVIDER: 'openai',
+          AI_TEXT_BASE_URL: ai.textBaseUrl,
+          AI_TEXT_API_KEY: ai.apiKey,
+          AI_TEXT_MODEL: 'kwq8-bench',
           // No Make or calendar deliveries: they would only add the fakes' time to the figures.
           MAKE_WEBHOOK_URL: '',
           GOOGLE_SERVICE_ACCOUNT_JSON: '',
@@ -101,6 +111,10 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
     if (on('credits')) await measure('3 credits under contention', '3', () => measureCredits(settings, stack.info, clients.list));
     if (on('webhooks')) await measure('5 webhooks', '5', () => measureWebhooks(settings, stack.info, clients.list, wrangler.url, stripe));
     if (on('bookings')) await measure('6 bookings', '6', () => measureBookings(settings, stack.info, clients.list, wrangler.url));
+    if (on('builder'))
+      await measure('9 builder', '9', () =>
+        measureBuilder(settings, stack.info, clients.list[0], wrangler.url, { url: ai.url, model: 'kwq8-bench' }),
+      );
   } catch (error) {
     failed = true;
     console.error(`could not start the local stack or wrangler dev: ${error instanceof Error ? error.stack : error}`);
@@ -108,6 +122,7 @@ if (['http', 'credits', 'webhooks', 'bookings'].some(on)) {
   } finally {
     await wrangler?.stop();
     await stripe?.close();
+    await ai?.close();
     await clients?.end();
     await stack?.stop();
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);

@@ -1,7 +1,7 @@
 /**
  * Counts and time limits of `npm run bench`, each overridable by an environment variable so a run
  * can be made shorter (BENCH_QUICK=1 lowers the repeat counts; the race sizes of the budgets stay).
- * BENCH_ONLY=worker,http,credits,limiter,webhooks,bookings,site,sites runs some sections only.
+ * BENCH_ONLY=worker,http,credits,limiter,webhooks,bookings,site,sites,builder runs some sections only.
  */
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -14,7 +14,7 @@ function int(name: string, full: number, quickValue = full): number {
   return value;
 }
 
-export const SECTIONS = ['worker', 'http', 'credits', 'limiter', 'webhooks', 'bookings', 'site', 'sites'] as const;
+export const SECTIONS = ['worker', 'http', 'credits', 'limiter', 'webhooks', 'bookings', 'site', 'sites', 'builder'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function only(): Set<Section> {
@@ -55,6 +55,9 @@ export const settings = {
   lighthouseRuns: int('BENCH_LIGHTHOUSE_RUNS', 3, 1),
   /** After this many seconds of Lighthouse, the remaining pages get one run each. */
   lighthouseMaxSeconds: int('BENCH_LIGHTHOUSE_MAX_SECONDS', 180),
+  /** First-site generations through wrangler dev with the fake AI, then generations with failure switches mixed in. */
+  builderRuns: int('BENCH_BUILDER_RUNS', 20, 6),
+  builderFaultRuns: int('BENCH_BUILDER_FAULT_RUNS', 24, 12),
 };
 
 export type Settings = typeof settings;
