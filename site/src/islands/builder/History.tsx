@@ -48,7 +48,9 @@ export function History() {
           {builder.versions.map((version) => (
             <li key={version.id} className={version.isDraft ? 'current' : ''}>
               <div className="version-head">
-                <strong>{t('builder.history.version', { number: formatNumber(locale, version.number) })}</strong>
+                <strong id={`${id}-${version.number}`}>
+                  {t('builder.history.version', { number: formatNumber(locale, version.number) })}
+                </strong>
                 {version.isDraft && <span className="badge draft">{t('builder.history.draft')}</span>}
                 {version.isPublished && <span className="badge live">{t('builder.history.published')}</span>}
               </div>
@@ -70,7 +72,7 @@ export function History() {
                   className="secondary small"
                   onClick={() => void restore(version)}
                   disabled={busy}
-                  aria-label={t('builder.history.restoreLabel', { number: formatNumber(locale, version.number) })}
+                  aria-describedby={`${id}-${version.number}`}
                 >
                   {t('builder.history.restore')}
                 </button>

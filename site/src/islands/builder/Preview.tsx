@@ -14,8 +14,9 @@ import { previewPath, sectionName, sectionTitle, type Locale } from './data';
 import { renderLive, type Generations } from './generation';
 import { useBuilder, type Width } from './state';
 
-const DESKTOP_WIDTH = 1280;
-const FRAME_HEIGHT = { phone: 720, desktop: 860 } as const;
+/** The width each preview lays the page out at (a common phone, a laptop), scaled down to fit the space there is. */
+const FRAME_WIDTH = { phone: 375, desktop: 1280 } as const;
+const FRAME_HEIGHT = { phone: 740, desktop: 860 } as const;
 
 /** A row of mutually exclusive buttons (aria-pressed), labelled as a group. */
 export function Segmented<T extends string>({
@@ -80,21 +81,21 @@ function usePreviewHtml(document: SiteDocument | null, live: SiteDocument | null
   return { html: html?.html ?? null, stale: html !== null && !html.key.endsWith(key), failed };
 }
 
-/** Scales a 1280 px page to the width available, so "desktop" shows the desktop layout on any screen. */
+/** Scales the page laid out at the preview's width down to the space available, so each width shows its own layout on any screen. */
 function useScale(width: Width) {
   const box = useRef<HTMLDivElement>(null);
   const [scale, setScale] = useState(1);
   useEffect(() => {
     const element = box.current;
-    if (!element || width !== 'desktop') return;
+    if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
-      const available = entry?.contentRect.width ?? DESKTOP_WIDTH;
-      setScale(Math.min(1, available / DESKTOP_WIDTH));
+      const available = entry?.contentRect.width ?? FRAME_WIDTH[width];
+      setScale(Math.min(1, available / FRAME_WIDTH[width]));
     });
     observer.observe(element);
     return () => observer.disconnect();
   }, [width]);
-  return { box, scale: width === 'desktop' ? scale : 1 };
+  return { box, scale };
 }
 
 export function Preview({ generations }: { generations: Generations }) {
@@ -169,25 +170,23 @@ export function Preview({ generations }: { generations: Generations }) {
           ? t('builder.preview.live', { n: formatNumber(i18n.locale, generations.received) })
           : ''}
       </p>
-      <div ref={box} className={`frame-box ${builder.width}`} style={{ blockSize: `${Math.round(height * scale)}px` }}>
-        {html ? (
-          <iframe
-            className={`frame ${stale ? 'stale' : ''}`}
-            title={t('builder.preview.frame', { page: pageTitle, language: t(`lang.${locale}`) })}
-            sandbox=""
-            srcDoc={html}
-            data-testid="preview-frame"
-            style={
-              builder.width === 'desktop'
-                ? { inlineSize: `${DESKTOP_WIDTH}px`, blockSize: `${height}px`, transform: `scale(${scale})` }
-                : { blockSize: `${height}px` }
-            }
-          />
-        ) : (
-          <p role="status" className="loading frame-status">
-            {failed ? t('builder.preview.failed') : t('builder.preview.loading')}
-          </p>
-        )}
+      <div className={`frame-box ${builder.width}`}>
+        <div ref={box} className="frame-shell" style={{ blockSize: `${Math.round(height * scale)}px` }}>
+          {html ? (
+            <iframe
+              className={`frame ${stale ? 'stale' : ''}`}
+              title={t('builder.preview.frame', { page: pageTitle, language: t(`lang.${locale}`) })}
+              sandbox=""
+              srcDoc={html}
+              data-testid="preview-frame"
+              style={{ inlineSize: `${FRAME_WIDTH[builder.width]}px`, blockSize: `${height}px`, transform: `scale(${scale})` }}
+            />
+          ) : (
+            <p role="status" className="loading frame-status">
+              {failed ? t('builder.preview.failed') : t('builder.preview.loading')}
+            </p>
+          )}
+        </div>
       </div>
       <SectionList page={page} />
     </section>

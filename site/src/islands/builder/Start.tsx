@@ -57,17 +57,19 @@ export function Start({ generations }: { generations: Generations }) {
         <p className="hint">{t('builder.start.templatesHint')}</p>
         <ul className="templates">
           {STARTER_TYPES.map((type) => (
-            <li key={type}>
+            <li key={type} className={`template template-${type}`}>
               <button
                 type="button"
-                className={`template template-${type}`}
+                className="template-name"
                 onClick={() => void start(type)}
                 disabled={busy !== null}
-                aria-label={t('builder.start.use', { name: t(`template.${type}`) })}
+                aria-describedby={`${id}-${type}`}
               >
-                <span className="template-name">{t(`template.${type}`)}</span>
-                <span className="template-about">{t(`template.${type}.about`)}</span>
+                {t(`template.${type}`)}
               </button>
+              <p className="template-about" id={`${id}-${type}`}>
+                {t(`template.${type}.about`)}
+              </p>
             </li>
           ))}
         </ul>

@@ -5,7 +5,7 @@
  * the server's preview; `done` reloads the draft and shows the new balance; an error or Stop says
  * the credits were returned and leaves the draft as it was. Errors before the stream are JSON
  * (CREDIT_001, GEN_002). Until the endpoint exists it answers 404 (NOT_FOUND_001): the builder
- * then shows "coming soon" and keeps the template path.
+ * then shows "coming soon" and keeps the template path (found on the first request, not probed).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
@@ -48,6 +48,8 @@ export interface Generations {
   run: (request: GenerationRequest) => Promise<boolean>;
   stop: () => void;
 }
+
+const MISSING_KEY = 'kwq8-builder-generations-missing';
 
 async function authHeaders(locale: Locale): Promise<Record<string, string>> {
   const { data } = await (await supabase()).auth.getSession();
@@ -168,24 +170,23 @@ export function useGenerations(): Generations {
     setLog((current) => [...current, { id: ++entry.current, from, text, ...(tone ? { tone } : {}) }]);
   }, []);
 
-  // Is the endpoint there? A body it must refuse, and no Idempotency-Key, so nothing can be charged.
+  // Not probed ahead (a refused probe would still show as a failed request in the console): the
+  // first request finds out, and this tab remembers an endpoint that is not there yet.
   useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { ...(await authHeaders(locale)), 'Content-Type': 'application/json' },
-          body: '{}',
-        });
-        const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
-        if (!cancelled) setAvailable(!(response.status === 404 && body?.error?.code === 'NOT_FOUND_001'));
-      } catch {
-        if (!cancelled) setAvailable(null);
-      }
-    })();
-    return () => void (cancelled = true);
-  }, [locale, url]);
+    try {
+      if (sessionStorage.getItem(MISSING_KEY) === '1') setAvailable(false);
+    } catch {
+      // Storage refused: the next request finds out again.
+    }
+  }, []);
+  const missing = useCallback(() => {
+    setAvailable(false);
+    try {
+      sessionStorage.setItem(MISSING_KEY, '1');
+    } catch {
+      // As above.
+    }
+  }, []);
 
   const run = useCallback(
     async function run(request: GenerationRequest): Promise<boolean> {
@@ -219,7 +220,9 @@ export function useGenerations(): Generations {
           const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
           const code = body?.error?.code;
           if (response.status === 404 && code === 'NOT_FOUND_001') {
-            setAvailable(false);
+            missing();
+            setLog((current) => current.slice(0, -1));
+            toast.info(draft ? t('builder.chat.soon') : t('builder.start.soon'));
             return false;
           }
           if (code === 'CREDIT_001') {
@@ -292,7 +295,7 @@ export function useGenerations(): Generations {
         setRunning(false);
       }
     },
-    [builder, draft, locale, plural, project.name, refresh, refreshMe, say, setBalance, t, url],
+    [builder, draft, locale, missing, plural, project.name, refresh, refreshMe, say, setBalance, t, url],
   );
 
   const stop = useCallback(() => {
