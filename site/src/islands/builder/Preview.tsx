@@ -5,7 +5,7 @@
  * the sections received so far are rendered here in the browser instead. Under it, the page's
  * sections as a list: the iframe runs nothing, so selecting happens there.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { SiteDocument } from '../../../../shared/site/document';
 import { formatNumber } from '../../lib/format';
 import { useI18n } from '../common';
@@ -83,19 +83,19 @@ function usePreviewHtml(document: SiteDocument | null, live: SiteDocument | null
 
 /** Scales the page laid out at the preview's width down to the space available, so each width shows its own layout on any screen. */
 function useScale(width: Width) {
-  const box = useRef<HTMLDivElement>(null);
+  // A callback ref: the box appears only once there is a draft, after the first render.
+  const [box, setBox] = useState<HTMLDivElement | null>(null);
   const [scale, setScale] = useState(1);
   useEffect(() => {
-    const element = box.current;
-    if (!element) return;
+    if (!box) return;
     const observer = new ResizeObserver(([entry]) => {
       const available = entry?.contentRect.width ?? FRAME_WIDTH[width];
       setScale(Math.min(1, available / FRAME_WIDTH[width]));
     });
-    observer.observe(element);
+    observer.observe(box);
     return () => observer.disconnect();
-  }, [width]);
-  return { box, scale };
+  }, [box, width]);
+  return { box: setBox, scale };
 }
 
 export function Preview({ generations }: { generations: Generations }) {

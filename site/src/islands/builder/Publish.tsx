@@ -18,7 +18,18 @@ import { useBuilder } from './state';
 
 const COST = CREDIT_COSTS.deployment.credits;
 
-export function LiveAddress({ url }: { url: string }) {
+/**
+ * The address as an owner reads it: without the scheme, and with the project's own spelling where
+ * the host carries its punycode form (xn--…), e.g. "صالون-ليلى.kwq8.site".
+ */
+export function displayAddress(url: string, slug: string): string {
+  const parsed = new URL(url);
+  const [first = '', ...rest] = parsed.hostname.split('.');
+  const host = first.startsWith('xn--') ? [slug, ...rest].join('.') : parsed.hostname;
+  return `${host}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+}
+
+export function LiveAddress({ url, slug }: { url: string; slug: string }) {
   const { t } = useI18n();
   const copy = () =>
     navigator.clipboard.writeText(url).then(
@@ -29,7 +40,7 @@ export function LiveAddress({ url }: { url: string }) {
     <div className="live-address">
       <a href={url} target="_blank" rel="noopener" data-testid="live-url">
         <bdi dir="ltr" className="address">
-          {url}
+          {displayAddress(url, slug)}
         </bdi>
       </a>
       <div className="actions tight">
