@@ -125,13 +125,9 @@ export function Publish() {
       <div className={`publish-state ${upToDate ? 'live' : published ? 'changes' : 'never'}`} data-testid="publish-state">
         {published && site.url ? (
           <>
-            <p>
-              {t('builder.publish.liveAt')}
-              {site.publishedAt && (
-                <span className="muted"> · {t('builder.publish.since', { date: formatDateTime(locale, site.publishedAt) })}</span>
-              )}
-            </p>
-            <LiveAddress url={site.url} />
+            <p>{t('builder.publish.liveAt')}</p>
+            <LiveAddress url={site.url} slug={site.slug} />
+            {site.publishedAt && <p className="muted">{t('builder.publish.since', { date: formatDateTime(locale, site.publishedAt) })}</p>}
             <p className="state-line">{upToDate ? t('builder.publish.upToDate') : t('builder.publish.changes')}</p>
           </>
         ) : (
