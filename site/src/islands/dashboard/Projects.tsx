@@ -12,6 +12,11 @@ import { BookingSetup } from './BookingSetup';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Domains, domainsPanelWasOpen, forgetDomainsPanel } from './Domains';
 import { useApi, type Project } from './data';
+import { localePath } from '../../i18n/locales';
+
+/** The builder of a project's site. */
+export const builderHref = (locale: Parameters<typeof localePath>[0], projectId: string) =>
+  `${localePath(locale, '/dashboard/builder/')}?project=${encodeURIComponent(projectId)}`;
 
 /** A project-name field with its own validation message. */
 function NameField({
@@ -183,10 +188,13 @@ function PanelToggle({ panel, label }: { panel: Panel; label: string }) {
 
 function ProjectItem({
   project,
+  fresh,
   setProjects,
   onDelete,
 }: {
   project: Project;
+  /** Just created: its next step, the site, is offered first. */
+  fresh: boolean;
   setProjects: Dispatch<SetStateAction<Project[]>>;
   onDelete: (project: Project) => void;
 }) {
@@ -224,7 +232,20 @@ function ProjectItem({
           </span>
         </div>
       )}
+      {fresh && (
+        <div className="next-step" data-testid="next-step">
+          <p>{t('projects.nextStep')}</p>
+          <a className="button" href={builderHref(locale, project.id)}>
+            {t('projects.startSite')}
+          </a>
+        </div>
+      )}
       <div className="actions">
+        {!fresh && (
+          <a className="button small" href={builderHref(locale, project.id)}>
+            {t('projects.editSite')}
+          </a>
+        )}
         {!renaming && (
           <button type="button" className="secondary" onClick={() => setRenaming(true)}>
             {t('projects.rename')}
@@ -255,6 +276,7 @@ export function Projects({ projects, setProjects }: { projects: Project[]; setPr
   const calm = useCalm();
   const api = useApi();
   const [deleting, setDeleting] = useState<Project>();
+  const [freshId, setFreshId] = useState<string>();
 
   const remove = (project: Project) =>
     calm(
@@ -268,13 +290,24 @@ export function Projects({ projects, setProjects }: { projects: Project[]; setPr
   return (
     <section className="card" aria-labelledby="projects-title">
       <h2 id="projects-title">{t('projects.heading')}</h2>
-      <CreateProject onCreated={(project) => setProjects((list) => [project, ...list])} />
+      <CreateProject
+        onCreated={(project) => {
+          setFreshId(project.id);
+          setProjects((list) => [project, ...list]);
+        }}
+      />
       {projects.length === 0 ? (
         <p>{t('projects.empty')}</p>
       ) : (
         <ul className="projects">
           {projects.map((project) => (
-            <ProjectItem key={project.id} project={project} setProjects={setProjects} onDelete={setDeleting} />
+            <ProjectItem
+              key={project.id}
+              project={project}
+              fresh={project.id === freshId}
+              setProjects={setProjects}
+              onDelete={setDeleting}
+            />
           ))}
         </ul>
       )}
