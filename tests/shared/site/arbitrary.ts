@@ -63,8 +63,9 @@ function arbitraryOf(schema: Schema, defs: Record<string, Schema>, key = ''): fc
     case 'number':
       return fc.constant(1);
     case 'string':
-      if (typeof schema.pattern === 'string') return BY_PATTERN[schema.pattern] ?? fc.constant('x');
+      // Links first: their pattern only shapes what models write, the hostile ones must still come.
       if (key === 'href') return HREFS;
+      if (typeof schema.pattern === 'string') return BY_PATTERN[schema.pattern] ?? fc.constant('x');
       return text;
     case 'array':
       return fc.array(arbitraryOf(schema.items as Schema, defs), {
@@ -108,6 +109,11 @@ function fixUp(raw: unknown): unknown {
   };
   dedupe(doc.pages);
   return doc;
+}
+
+/** Answers for any strict schema with its own `$defs` (an AI action's answer shape), hostile texts and URLs included. */
+export function arbitraryForSchema(schema: Schema): fc.Arbitrary<unknown> {
+  return arbitraryOf(schema, (schema.$defs as Record<string, Schema> | undefined) ?? {});
 }
 
 const documentSchema = generated.document as unknown as Schema;
