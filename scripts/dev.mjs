@@ -104,9 +104,10 @@ process.on('SIGHUP', () => shutdown(0));
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && shutdown(0), 1000).unref();
 
-// The published sites' font files are copied into the build first (scripts/copy-site-fonts.mjs).
+// The published sites' fonts and the Worker's site data go into the build first (scripts/site-assets.ts).
 const build = async () =>
-  (await exited(start('node', ['scripts/copy-site-fonts.mjs']))) || exited(start('npx', ['astro', 'build', '--root', 'site']));
+  (await exited(start('node', ['--import', 'tsx', 'scripts/site-assets.ts']))) ||
+  exited(start('npx', ['astro', 'build', '--root', 'site']));
 
 /** Rebuilds the site after changes under site/src settle; one build at a time, one queued. */
 function watchSite() {

@@ -29,6 +29,9 @@ export const MAX_SECTIONS_PER_PAGE = 24;
 
 export const BUSINESS_TYPES = ['salon', 'clinic', 'restaurant', 'coach', 'shop', 'other'] as const;
 export type BusinessType = (typeof BUSINESS_TYPES)[number];
+/** The business types with a starter document (shared/site/templates.ts). */
+export type StarterType = Exclude<BusinessType, 'other'>;
+export const STARTER_TYPES: readonly StarterType[] = ['salon', 'clinic', 'restaurant', 'coach', 'shop'];
 /** Named palettes (colours in render/theme.ts): the model picks a name, never a colour. */
 export const PALETTES = ['pearl', 'desert', 'gulf', 'palm', 'rose', 'night'] as const;
 export const FONT_PAIRINGS = ['kufi', 'kufi_system', 'system'] as const;

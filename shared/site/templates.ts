@@ -7,8 +7,8 @@ import type { SiteSection, Weekday } from './catalogue';
 import { parseSiteDocument, type BusinessType, type SiteDocument, type SiteTheme } from './document';
 import type { LocalText } from './primitives';
 
-export type StarterType = Exclude<BusinessType, 'other'>;
-export const STARTER_TYPES: readonly StarterType[] = ['salon', 'clinic', 'restaurant', 'coach', 'shop'];
+import type { StarterType } from './document';
+export { STARTER_TYPES, type StarterType } from './document';
 
 const t = (ar: string, en: string): LocalText => ({ ar, en });
 const PHONE = '96522200000';

@@ -108,7 +108,7 @@ const ARABIC_RANGE =
 const LATIN_RANGE =
   'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD';
 
-/** The font file served under assetBase, as scripts/copy-site-fonts.mjs copies it. */
+/** The font file served under assetBase, as scripts/site-assets.ts copies it. */
 export function fontFile(assetBase: string, subset: 'arabic' | 'latin', weight: 400 | 700): string {
   return `${assetBase}/fonts/noto-kufi-arabic-${subset}-${weight}-normal.woff2`;
 }

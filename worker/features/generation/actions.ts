@@ -18,6 +18,7 @@ import {
   type SiteSection,
 } from '../../../shared/site/document';
 import { applyOperations, type SiteOperation } from '../../../shared/site/operations';
+import type { SiteJsonSchemas } from '../../../shared/site/site-data';
 import { chatSchema, firstSiteSchema, pageSchema, sectionSchema, themeSchema } from './schemas';
 
 export const TEXT_ACTIONS = [
@@ -124,12 +125,12 @@ const answerOf = (value: unknown, key: string) =>
   value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 /** The plan of an action on the current draft (null when the site has none yet). */
-export function planAction(input: GenerationInput, draft: SiteDocument | null): ActionPlan {
+export function planAction(input: GenerationInput, draft: SiteDocument | null, schemas: SiteJsonSchemas): ActionPlan {
   const { action } = input;
   if (!draft) {
     if (action !== 'page_generation') throw new ActionError('the site has no draft yet: start with page_generation or a template');
     return {
-      schema: { name: 'kwq8_first_site', schema: firstSiteSchema() },
+      schema: { name: 'kwq8_first_site', schema: firstSiteSchema(schemas) },
       context: { site: null },
       streamPaths: ['$.pages.*.sections.*'],
       maxOutputTokens: 8000,
@@ -144,7 +145,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
   switch (action) {
     case 'page_generation':
       return {
-        schema: { name: 'kwq8_page', schema: pageSchema() },
+        schema: { name: 'kwq8_page', schema: pageSchema(schemas) },
         context: outline(draft),
         streamPaths: ['$.page.sections.*'],
         maxOutputTokens: 6000,
@@ -161,7 +162,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
       const types = action === 'complex_feature' ? DATA_SECTIONS : SECTION_TYPES;
       const page = pageOf(draft, input.pageId);
       return {
-        schema: { name: 'kwq8_section', schema: sectionSchema(types) },
+        schema: { name: 'kwq8_section', schema: sectionSchema(schemas, types) },
         context: { ...outline(draft), targetPageId: page.id },
         streamPaths: ['$.section'],
         maxOutputTokens: 3000,
@@ -184,7 +185,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
         throw new ActionError('database_setup fills a contact form or a menu');
       }
       return {
-        schema: { name: 'kwq8_section', schema: sectionSchema([section.type]) },
+        schema: { name: 'kwq8_section', schema: sectionSchema(schemas, [section.type]) },
         context: { business: draft.business, languages: draft.languages, section },
         streamPaths: ['$.section'],
         maxOutputTokens: 3000,
@@ -203,7 +204,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
     }
     case 'template_customization':
       return {
-        schema: { name: 'kwq8_theme', schema: themeSchema() },
+        schema: { name: 'kwq8_theme', schema: themeSchema(schemas) },
         context: outline(draft),
         streamPaths: [],
         maxOutputTokens: 1500,
@@ -226,7 +227,7 @@ export function planAction(input: GenerationInput, draft: SiteDocument | null): 
     case 'chat_message': {
       const selected = input.sectionId ? findSection(draft, input.sectionId).section : null;
       return {
-        schema: { name: 'kwq8_chat', schema: chatSchema(selected?.type ?? null) },
+        schema: { name: 'kwq8_chat', schema: chatSchema(schemas, selected?.type ?? null) },
         context: { ...outline(draft), selectedSection: selected },
         streamPaths: ['$.edit'],
         maxOutputTokens: 3000,

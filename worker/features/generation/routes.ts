@@ -23,6 +23,7 @@ import { rateLimit } from '../../rate-limit/middleware';
 import { AiConfigError, textProviderFromEnv, type TextProvider } from '../../providers/ai';
 import { toBalance } from '../credits/db';
 import { getSite } from '../sites/db';
+import { siteData } from '../sites/site-data';
 import { ActionError, planAction, TEXT_ACTIONS, type ActionPlan, type GenerationInput } from './actions';
 import { failGeneration, finishGeneration, ownerGeneration, startGeneration, type Generation } from './db';
 import { generateImage, imageBody } from './images';
@@ -91,7 +92,7 @@ async function prepare(c: Context<AppEnv>, user: AuthUser, projectId: string, in
   }
   let plan: ActionPlan;
   try {
-    plan = planAction(input, draft);
+    plan = planAction(input, draft, (await siteData(c.env)).schemas);
   } catch (error) {
     if (error instanceof ActionError) throw new AppError('REQ_004', { fields: input.sectionId ? ['sectionId'] : ['action'] });
     throw error;

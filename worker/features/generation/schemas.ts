@@ -1,11 +1,13 @@
 /**
  * The answer shape of each AI action as one strict JSON Schema, composed from the generated
- * schemas of the site document (shared/site/json-schema.ts) without converting zod at run time.
+ * schemas of the site document (read from the static assets: shared/site/site-data.ts) without
+ * converting zod at run time.
  * Each generated schema carries its own `$defs` with names that repeat between schemas, so
  * composing renames every definition with a prefix per part and rewrites its `$ref`s.
  */
 import type { SectionType } from '../../../shared/site/document';
-import { sectionJsonSchema, siteDocumentJsonSchema, sitePageJsonSchema, type JsonSchema } from '../../../shared/site/json-schema';
+import type { JsonSchema } from '../../../shared/site/json-schema';
+import type { SiteJsonSchemas } from '../../../shared/site/site-data';
 
 type Schema = { [key: string]: unknown };
 
@@ -35,47 +37,50 @@ const object = (properties: Schema, defs: Record<string, unknown>): Schema => ({
 });
 
 /** One section of any of these types. */
-function sectionUnion(types: readonly SectionType[], defs: Record<string, unknown>): Schema {
-  const branches = types.map((type) => hoist(sectionJsonSchema(type), `${type}_`, defs));
+function sectionUnion(schemas: SiteJsonSchemas, types: readonly SectionType[], defs: Record<string, unknown>): Schema {
+  const branches = types.map((type) => hoist(schemas.sections[type], `${type}_`, defs));
   return branches.length === 1 ? branches[0]! : { anyOf: branches };
 }
 
-const cache = new Map<string, Schema>();
-function cached(key: string, build: () => Schema): Schema {
-  let schema = cache.get(key);
-  if (!schema) cache.set(key, (schema = build()));
+/** Composed once per schema set (one per isolate) and shape. */
+const cache = new WeakMap<SiteJsonSchemas, Map<string, Schema>>();
+function cached(schemas: SiteJsonSchemas, key: string, build: () => Schema): Schema {
+  let shapes = cache.get(schemas);
+  if (!shapes) cache.set(schemas, (shapes = new Map()));
+  let schema = shapes.get(key);
+  if (!schema) shapes.set(key, (schema = build()));
   return schema;
 }
 
 /** A whole first site: the document, with exactly one page (the home page). */
-export const firstSiteSchema = () =>
-  cached('first', () => {
+export const firstSiteSchema = (schemas: SiteJsonSchemas) =>
+  cached(schemas, 'first', () => {
     const defs: Record<string, unknown> = {};
-    const document = hoist(siteDocumentJsonSchema, 'd_', defs);
+    const document = hoist(schemas.document, 'd_', defs);
     const properties = { ...(document.properties as Schema) };
     properties.pages = { ...(properties.pages as Schema), minItems: 1, maxItems: 1 };
     return { ...document, properties, ...(Object.keys(defs).length ? { $defs: defs } : {}) };
   });
 
 /** `{page}`: one more page with its sections. */
-export const pageSchema = () =>
-  cached('page', () => {
+export const pageSchema = (schemas: SiteJsonSchemas) =>
+  cached(schemas, 'page', () => {
     const defs: Record<string, unknown> = {};
-    return object({ page: hoist(sitePageJsonSchema, 'p_', defs) }, defs);
+    return object({ page: hoist(schemas.page, 'p_', defs) }, defs);
   });
 
 /** `{section}`: one section of these types. */
-export const sectionSchema = (types: readonly SectionType[]) =>
-  cached(`section:${types.join(',')}`, () => {
+export const sectionSchema = (schemas: SiteJsonSchemas, types: readonly SectionType[]) =>
+  cached(schemas, `section:${types.join(',')}`, () => {
     const defs: Record<string, unknown> = {};
-    return object({ section: sectionUnion(types, defs) }, defs);
+    return object({ section: sectionUnion(schemas, types, defs) }, defs);
   });
 
 /** `{theme, variants}`: the theme and each section's variant. */
-export const themeSchema = () =>
-  cached('theme', () => {
+export const themeSchema = (schemas: SiteJsonSchemas) =>
+  cached(schemas, 'theme', () => {
     const defs: Record<string, unknown> = {};
-    const document = hoist(siteDocumentJsonSchema, 'd_', defs);
+    const document = hoist(schemas.document, 'd_', defs);
     const theme = (document.properties as Schema).theme as Schema;
     const variants = {
       type: 'array',
@@ -89,9 +94,9 @@ export const themeSchema = () =>
  * `{answer, edit}`: a chat answer in the owner's language and, when a section is selected, that
  * section changed (or null). Without a selection there is nothing the answer may change.
  */
-export const chatSchema = (selected: SectionType | null) =>
-  cached(`chat:${selected}`, () => {
+export const chatSchema = (schemas: SiteJsonSchemas, selected: SectionType | null) =>
+  cached(schemas, `chat:${selected}`, () => {
     const defs: Record<string, unknown> = {};
-    const edit = selected ? { anyOf: [sectionUnion([selected], defs), { type: 'null' }] } : { type: 'null' };
+    const edit = selected ? { anyOf: [sectionUnion(schemas, [selected], defs), { type: 'null' }] } : { type: 'null' };
     return object({ answer: { type: 'string', description: 'At most 600 characters.' }, edit }, defs);
   });

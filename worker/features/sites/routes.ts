@@ -14,7 +14,7 @@ import { auditSite } from '../../../shared/site/audit';
 import { parseSiteDocument, type SiteDocument } from '../../../shared/site/document';
 import { applyOperations } from '../../../shared/site/operations';
 import { renderSitePage } from '../../../shared/site/render';
-import { STARTER_TYPES, starterDocument } from '../../../shared/site/templates';
+import { STARTER_TYPES } from '../../../shared/site/document';
 import { requireUser, type AuthUser } from '../../auth/middleware';
 import type { AppEnv, Bindings } from '../../env';
 import { AppError } from '../../errors/app-error';
@@ -35,6 +35,7 @@ import {
 } from './db';
 import { hostSettings, siteOrigin } from './hosts';
 import { renderContext } from './serve';
+import { starterDocument } from './site-data';
 
 const projectParam = lazy(() => z.strictObject({ id: uuid() }));
 const versionParam = lazy(() => z.strictObject({ id: uuid(), versionId: uuid() }));
@@ -102,7 +103,7 @@ export const projectSites = new Hono<AppEnv>()
       const projectId = c.req.valid('param').id;
       const { type, baseVersionId } = c.req.valid('json');
       const project = await getProject(c.env, c.get('user'), projectId);
-      const document = starterDocument(type, { nameAr: project.name, nameEn: project.name });
+      const document = await starterDocument(c.env, type, { nameAr: project.name, nameEn: project.name });
       const saved = await saveVersion(c.env, c.get('user'), { projectId, baseVersionId, document, madeBy: 'template', summary: type });
       return c.json(saved, 201);
     },

@@ -9,7 +9,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSiteDocument, type SiteDocument } from '../../../../shared/site/document';
+import schemas from '../../../../shared/site/json-schema.generated.json';
 import { renderSitePage } from '../../../../shared/site/render';
+import type { SiteJsonSchemas } from '../../../../shared/site/site-data';
 import { ActionError, planAction, type GenerationInput } from '../../../../worker/features/generation/actions';
 import { arbitraryForSchema } from '../../../shared/site/arbitrary';
 import { context, salon } from '../../../shared/site/fixtures';
@@ -51,7 +53,7 @@ const INPUTS: Array<[string, GenerationInput, SiteDocument | null]> = [
 
 describe('model answers are untrusted', () => {
   it.each(INPUTS)('%s: every answer is refused or stored valid and rendered inert', (_name, input, current) => {
-    const plan = planAction(input, current);
+    const plan = planAction(input, current, schemas as unknown as SiteJsonSchemas);
     let stored = 0;
     fc.assert(
       fc.property(arbitraryForSchema(plan.schema.schema as Record<string, unknown>), (answer) => {
