@@ -19,7 +19,7 @@ export const ERROR_CATALOGUE = {
   AUTH_003: { status: 401, ar: 'انتهت صلاحية الجلسة', en: 'Your session has expired. Please sign in again.' },
   CREDIT_001: { status: 402, ar: 'رصيدك غير كافٍ', en: 'You do not have enough credits.' },
   CREDIT_002: { status: 409, ar: 'تم الوصول للحد الأقصى', en: 'You have reached the limit for this action.' },
-  GEN_001: { status: 502, ar: 'فشل إنشاء الموقع', en: 'The site could not be generated.' },
+  GEN_001: { status: 502, ar: 'تعذّر إنشاء المحتوى، وأُعيد إليك الرصيد', en: 'The generation failed; your credits were returned.' },
   PAY_001: { status: 402, ar: 'فشلت عملية الدفع', en: 'The payment failed.' },
   DOM_001: { status: 409, ar: 'النطاق غير متاح', en: 'This domain is not available.' },
 
@@ -93,6 +93,29 @@ export const ERROR_CATALOGUE = {
     status: 429,
     ar: 'وصلت رسائل كثيرة عبر هذا النموذج، حاول لاحقاً',
     en: 'This form has received too many messages. Please try again later.',
+  },
+
+  // AI generations (supabase/migrations/20261208000200_generations.sql).
+  GEN_002: {
+    status: 403,
+    ar: 'هذا الإجراء يتطلب باقة بريميوم أو إنتربرايز',
+    en: 'This action needs the Premium or Enterprise plan.',
+  },
+  GEN_003: { status: 409, ar: 'انتهى هذا الطلب بالفعل', en: 'This generation has already finished.' },
+  GEN_004: {
+    status: 429,
+    ar: 'لديك طلبات إنشاء جارية كثيرة، انتظر حتى ينتهي أحدها',
+    en: 'You have too many generations running. Wait for one to finish.',
+  },
+  GEN_005: {
+    status: 429,
+    ar: 'وصلت إلى الحد اليومي لطلبات الإنشاء، حاول غداً',
+    en: 'You have reached the daily limit of generations. Please try again tomorrow.',
+  },
+  GEN_006: {
+    status: 503,
+    ar: 'خدمة الإنشاء مشغولة اليوم، حاول لاحقاً',
+    en: 'The generation service is busy today. Please try again later.',
   },
 
   // Billing.

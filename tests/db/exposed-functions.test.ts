@@ -19,7 +19,7 @@ type Outcome = string;
 let stack: LocalStack;
 let admin: pg.Pool;
 const tokens = {} as Record<'anonymous' | 'stranger' | 'owner', string>;
-const ids = {} as { owner: string; stranger: string; project: string; service: string; version: string };
+const ids = {} as { owner: string; stranger: string; project: string; service: string; version: string; generation: string };
 
 interface Answer {
   status: number;
@@ -172,6 +172,18 @@ const ownerFormSubmission = async () =>
     })
   ).id;
 
+/** A fresh running chat_message generation of the owner's project (the service's call), or a made-up id for callers refused before it matters. */
+async function runningGeneration(actor: Actor): Promise<string> {
+  if (actor !== 'service') return crypto.randomUUID();
+  const started = await service('start_generation', {
+    p_user_id: ids.owner,
+    p_project_id: ids.project,
+    p_action: 'chat_message',
+    p_idempotency_key: `generation-${crypto.randomUUID()}`,
+  });
+  return started.generation.id;
+}
+
 async function ownerProject(): Promise<string> {
   const answer = await rpc('create_project', { p_name: 'Throwaway', p_slug: `throwaway-${crypto.randomUUID().slice(0, 8)}` }, 'owner');
   return answer.body.id;
@@ -209,6 +221,16 @@ beforeAll(async () => {
     })
   ).version.id;
   await rpc('publish_site', { p_project_id: ids.project, p_version_id: ids.version, p_idempotency_key: 'owner-site-publish' }, 'owner');
+  ids.generation = await runningGeneration('service');
+  await service('finish_generation', {
+    p_generation_id: ids.generation,
+    p_document: null,
+    p_summary: null,
+    p_model: 'fake-model',
+    p_input_tokens: 10,
+    p_output_tokens: 20,
+    p_latency_ms: 300,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -443,6 +465,39 @@ const CASES: Record<string, FunctionCase> = {
     args: async () => ({ p_project_id: ids.project, p_submission_id: await ownerFormSubmission() }),
     expect: registered('NOT_FOUND_002'),
   },
+  // Charged for the user the Worker verified; each call checks that user again.
+  start_generation: {
+    args: (actor) => ({
+      p_user_id: ids.owner,
+      p_project_id: ids.project,
+      p_action: 'chat_message',
+      p_idempotency_key: `start-${actor}-${crypto.randomUUID()}`,
+    }),
+    expect: serviceOnly,
+  },
+  finish_generation: {
+    args: async (actor) => ({
+      p_generation_id: await runningGeneration(actor),
+      p_document: null,
+      p_summary: null,
+      p_model: 'fake-model',
+      p_input_tokens: 1,
+      p_output_tokens: 1,
+      p_latency_ms: 1,
+    }),
+    expect: serviceOnly,
+  },
+  fail_generation: {
+    args: async (actor) => ({ p_generation_id: await runningGeneration(actor), p_error_code: 'PROVIDER_500' }),
+    expect: serviceOnly,
+  },
+  touch_generation: { args: async (actor) => ({ p_generation_id: await runningGeneration(actor) }), expect: serviceOnly },
+  refund_stale_generations: { args: () => ({}), expect: serviceOnly },
+  owner_generation: {
+    args: () => ({ p_project_id: ids.project, p_generation_id: ids.generation }),
+    expect: registered('NOT_FOUND_002'),
+  },
+  project_generations: { args: () => ({ p_project_id: ids.project }), expect: registered('NOT_FOUND_002') },
   claim_outbox: { args: () => ({}), expect: serviceOnly },
   mark_outbox: {
     args: async () => ({

@@ -29,6 +29,7 @@ interface Fixture {
   version: string;
   publish: string;
   submission: string;
+  generation: string;
 }
 
 let f: Fixture;
@@ -67,7 +68,9 @@ beforeAll(async () => {
     .id;
   const publish = (await asUser(db, owner, `public.publish_site($1, $2, 'rls-publish')`, [project, version])).publish.id;
   const submission = (await asService(db, `public.submit_site_form($1, 'contact-1', '{"name": "Visitor"}')`, [project])).id;
-  f = { owner, stranger, project, booking, payment, domain: rows[0].id, service, version, publish, submission };
+  const generation = (await asService(db, `public.start_generation($1, $2, 'chat_message', 'rls-generation')`, [owner, project])).generation
+    .id;
+  f = { owner, stranger, project, booking, payment, domain: rows[0].id, service, version, publish, submission, generation };
 });
 
 /** Each table: the four statements against the owner's row, and the expected outcome per actor. */
@@ -314,6 +317,21 @@ const matrix: Record<string, TableCase> = {
     ),
     expect: readOnlyForAll,
   },
+  site_generations: {
+    sql: byKey(
+      'site_generations',
+      'id',
+      (x) => x.generation,
+      'status',
+      (x) => [
+        `insert into public.site_generations (project_id, user_id, action, idempotency_key, cost, spend_ledger_id)
+       values ($1, $2, 'chat_message', 'rls-direct', 1, 1) returning 1`,
+        [x.project, x.owner],
+      ],
+    ),
+    // Charged, finished and refunded only through the generation functions (the Worker).
+    expect: readOnlyForAll,
+  },
   webhook_events: {
     sql: byKey(
       'webhook_events',
@@ -519,6 +537,13 @@ describe('exposed schema hygiene', () => {
       submit_site_form: service,
       published_site: ['anon', 'authenticated', 'service_role'],
       published_site_document: ['anon', 'authenticated', 'service_role'],
+      start_generation: service,
+      finish_generation: service,
+      fail_generation: service,
+      refund_stale_generations: service,
+      touch_generation: service,
+      owner_generation: user,
+      project_generations: user,
     });
   });
 
