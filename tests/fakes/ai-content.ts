@@ -10,7 +10,9 @@
  *   branch chosen per array item, preferring a discriminator `const` that fits the position:
  *   hero first, footer or contact last), enums, const, $ref to $defs/definitions, nullable
  *   (anyOf null or type arrays: never null when another branch exists), strings within
- *   minLength/maxLength and matching `pattern` (unique slug ids for id-like patterns), numbers and
+ *   minLength/maxLength (or "at most N characters" / "not empty" in the description, as schemas
+ *   for providers without length keywords say it) and matching `pattern` (unique slug ids for
+ *   id-like patterns), numbers and
  *   integers within their bounds. An `{ar, en}` object gets the Arabic copy in `ar` and the English
  *   in `en`; other strings follow the language of the description.
  * - Copy is chosen from the property name (title, subtitle, name, description, question, answer,
@@ -247,6 +249,8 @@ interface Context {
   root: JsonSchema;
   ids: Set<string>;
   depth: number;
+  /** How many lists of alternatives were filled so far: each page gets other section types. */
+  lists: number;
 }
 
 /** Copy for one string, in both languages, from the property name and the item index. */
@@ -262,6 +266,10 @@ function copyFor(key: string, path: string[], index: number, ctx: Context): Pair
   const inTeam = /team|member|staff|people|author/.test(parents);
   const inService = /service|item|menu|product|price|offer/.test(parents);
   const inQuote = /testimonial|review|quote/.test(parents);
+  if (/^href$|url$|website/.test(k)) {
+    const url = `https://example.com/${slugBase(b.name.en) || b.kind}`;
+    return { ar: url, en: url };
+  }
   if (/question|^q$/.test(k)) return faq.q;
   if (/answer|^a$/.test(k)) return faq.a;
   if (/quote|review|testimonial/.test(k) || (inQuote && /text|body|content/.test(k))) return pick(b.quotes);
@@ -352,11 +360,9 @@ function forPattern(pattern: string, key: string, path: string[], index: number,
   for (let n = index + 1; n < index + 50; n++) candidates.push(`${base}-${n}`.slice(0, Math.max(1, max)), `${base}${n}`, `${base}_${n}`);
   const others = [
     '/',
-    '/services/',
-    '/about/',
-    '/contact/',
-    '/booking/',
-    `/${base}/`,
+    // Page paths, with and without the trailing slash.
+    ...['services', 'about', 'contact', 'booking', 'menu', 'gallery', 'team', 'faq'].flatMap((word) => [`/${word}`, `/${word}/`]),
+    ...Array.from({ length: 20 }, (_, n) => [`/${base}-${n + 1}`, `/${base}-${n + 1}/`]).flat(),
     '#1f6f5c',
     '#0B6B3A',
     '+96522223333',
@@ -369,6 +375,11 @@ function forPattern(pattern: string, key: string, path: string[], index: number,
     'ar',
     slugBase(ctx.business.name.en) || 'kwq8',
   ];
+  // `pageId`, `sectionId`…: a reference, to the first of its kind (page-1, section-1), which exists.
+  if (/[a-z]Id$/.test(key)) {
+    const reference = `${base}-1`;
+    if (re.test(reference) && chars(reference).length <= max) return reference;
+  }
   for (const candidate of [...candidates, ...others]) {
     if (chars(candidate).length > max || !re.test(candidate)) continue;
     if (/id$|slug|key|path/i.test(key) || candidates.includes(candidate)) {
@@ -418,7 +429,7 @@ function chooseBranch(branches: JsonSchema[], index: number, count: number, ctx:
   if (fitting) return fitting.branch;
   const middle = named.filter((n) => !FIRST.test(n.tag) && !LAST.test(n.tag));
   const pool = middle.length ? middle : named;
-  return pool[(index + ctx.seed) % pool.length]!.branch;
+  return pool[(index + ctx.seed + ctx.lists * 3) % pool.length]!.branch;
 }
 
 function isPair(schema: JsonSchema, ctx: Context): boolean {
@@ -508,6 +519,7 @@ function generate(
           ((choices.anyOf ?? choices.oneOf) as JsonSchema[] | undefined)?.filter((b) => resolve(b, ctx).type !== 'null').length ?? 0;
         const wanted = kinds > 1 ? Math.min(kinds, 5) : /section/.test(key.toLowerCase()) ? 5 : 3;
         const n = Math.max(min, Math.min(max, wanted));
+        if (kinds > 1) ctx.lists++;
         return Array.from({ length: n }, (_, i) => generate(items, key, [...path, key], i, n, ctx, lang));
       }
       case 'object': {
@@ -535,8 +547,11 @@ function generate(
 }
 
 function generateString(schema: JsonSchema, key: string, path: string[], index: number, ctx: Context, copy: string): string {
-  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
-  const max = typeof schema.maxLength === 'number' ? schema.maxLength : 400;
+  // Schemas for providers whose strict mode refuses minLength/maxLength say it in the description.
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  const said = /at most (\d+) characters/.exec(description);
+  const min = typeof schema.minLength === 'number' ? schema.minLength : /not empty/.test(description) ? 1 : 0;
+  const max = typeof schema.maxLength === 'number' ? schema.maxLength : said ? Number(said[1]) : 400;
   const format = schema.format;
   if (typeof schema.pattern === 'string') {
     const matching = fit(copy, min, max);
@@ -575,6 +590,7 @@ export function answerFor(schema: JsonSchema, description: string, seed = 0): un
     root: schema,
     ids: new Set(),
     depth: 0,
+    lists: 0,
   };
   return generate(schema, '', [], 0, 1, ctx);
 }

@@ -7,6 +7,9 @@
 import fc from 'fast-check';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SECTION_TYPES } from '../../shared/site/catalogue';
+import { parseSiteDocument } from '../../shared/site/document';
+import { sectionJsonSchema, siteDocumentJsonSchema, sitePageJsonSchema } from '../../shared/site/json-schema';
 import { SCHEMAS } from '../support/ai-schemas';
 import { schemaErrors } from '../support/json-schema';
 import { startFakeAi, type FakeAi } from './ai';
@@ -61,6 +64,29 @@ describe('answerFor', () => {
       );
     });
   }
+
+  it("answers the product's own site document schema with documents parseSiteDocument accepts", () => {
+    expect(strictSchemaProblems(siteDocumentJsonSchema)).toEqual([]);
+    fc.assert(
+      fc.property(description, fc.nat(10_000), (text, seed) => {
+        const document = answerFor(siteDocumentJsonSchema, text, seed);
+        expect(schemaErrors(siteDocumentJsonSchema, document)).toEqual([]);
+        const parsed = parseSiteDocument(document);
+        expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("answers the product's page schema and every section type's schema", () => {
+    for (const seed of [0, 1, 2]) {
+      expect(schemaErrors(sitePageJsonSchema, answerFor(sitePageJsonSchema, 'مطعم «الديرة» في حولي', seed))).toEqual([]);
+      for (const type of SECTION_TYPES) {
+        const schema = sectionJsonSchema(type);
+        expect(schemaErrors(schema, answerFor(schema, 'A beauty salon in Salmiya', seed)), type).toEqual([]);
+      }
+    }
+  });
 
   it('gives unique ids, Arabic in ar and English in en, a hero first and a footer last', () => {
     const site = answerFor(SCHEMAS.site, 'A barber salon called Sharp Line in Hawalli', 3) as {

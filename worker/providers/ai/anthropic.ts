@@ -10,7 +10,7 @@
  * rate_limit_error → rate_limited, anything else unavailable. The finish comes at `message_stop`;
  * a stream that ends before it is `bad_response` ("stream cut").
  */
-import { CallDeadline, discard, httpError, isRecord, parseJson, postJson, sseEvents, tokens, trimBase } from './call';
+import { CallDeadline, discard, httpError, isRecord, parseJson, postJson, sseEvents, tokens, trimBase, withUsage } from './call';
 import {
   AiProviderError,
   type AiCallOptions,
@@ -68,6 +68,7 @@ export function anthropicTextProvider(config: AnthropicTextConfig): TextProvider
 
   async function* stream(request: TextStreamRequest): AsyncGenerator<TextStreamEvent> {
     const deadline = new CallDeadline(PROVIDER, request.timeoutMs ?? config.timeoutMs ?? ANTHROPIC_DEFAULT_TIMEOUT_MS, request.signal);
+    const usage: AiUsage = { inputTokens: 0, outputTokens: 0 };
     try {
       const response = await postJson(deadline, config, url, headers, anthropicRequestBody(config, request));
       if (!response.ok) {
@@ -75,7 +76,6 @@ export function anthropicTextProvider(config: AnthropicTextConfig): TextProvider
         // Anthropic's 529 "overloaded" is a 5xx: unavailable.
         throw httpError(PROVIDER, response);
       }
-      const usage: AiUsage = { inputTokens: 0, outputTokens: 0 };
       let model = config.model;
       let reason: FinishReason | undefined;
       let stopped = false;
@@ -105,7 +105,7 @@ export function anthropicTextProvider(config: AnthropicTextConfig): TextProvider
       if (!stopped || !reason) throw new AiProviderError(PROVIDER, 'bad_response', 'stream cut before message_stop');
       yield { type: 'finish', reason, usage, model };
     } catch (error) {
-      throw deadline.error(error, 'bad_response', 'unreadable stream');
+      throw withUsage(deadline.error(error, 'bad_response', 'unreadable stream'), usage);
     } finally {
       deadline.dispose();
     }

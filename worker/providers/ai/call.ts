@@ -5,7 +5,7 @@
  * stops at the deadline and releases the connection when the consumer stops early.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { AiProviderError, type AiCallOptions, type AiProviderErrorKind } from './types';
+import { AiProviderError, type AiCallOptions, type AiProviderErrorKind, type AiUsage } from './types';
 
 /** One call's abort signal: aborted by the deadline or by the caller's signal, whichever comes first. */
 export class CallDeadline {
@@ -163,6 +163,12 @@ export async function* sseEvents(deadline: CallDeadline, body: ReadableStream<Ui
   } finally {
     reader.cancel().catch(() => {});
   }
+}
+
+/** The error with the usage reported before it, when any was (so a failed call's tokens can still be counted). */
+export function withUsage(error: AiProviderError, usage: AiUsage): AiProviderError {
+  if (!error.usage && (usage.inputTokens > 0 || usage.outputTokens > 0)) error.usage = { ...usage };
+  return error;
 }
 
 /** JSON.parse, or undefined. */

@@ -25,7 +25,7 @@
  *   older versions omit the usage chunk, so usage is reported as zeros.
  * Usage found on any chunk is taken; a server that never sends it reports zeros.
  */
-import { CallDeadline, discard, httpError, isRecord, parseJson, postJson, sseEvents, tokens, trimBase } from './call';
+import { CallDeadline, discard, httpError, isRecord, parseJson, postJson, sseEvents, tokens, trimBase, withUsage } from './call';
 import {
   AiProviderError,
   type AiCallOptions,
@@ -85,6 +85,7 @@ export function openAiTextProvider(config: OpenAiTextConfig): TextProvider {
 
   async function* stream(request: TextStreamRequest): AsyncGenerator<TextStreamEvent> {
     const deadline = new CallDeadline(provider, request.timeoutMs ?? config.timeoutMs ?? OPENAI_DEFAULT_TIMEOUT_MS, request.signal);
+    const usage: AiUsage = { inputTokens: 0, outputTokens: 0 };
     try {
       const response = await postJson(deadline, config, url, headers, openAiRequestBody(config, request));
       if (!response.ok) {
@@ -93,7 +94,6 @@ export function openAiTextProvider(config: OpenAiTextConfig): TextProvider {
       }
       let finish: FinishReason | undefined;
       let refused = false;
-      const usage: AiUsage = { inputTokens: 0, outputTokens: 0 };
       let model = config.model;
       for await (const event of sseEvents(deadline, response.body)) {
         if (event.data === '[DONE]') break;
@@ -115,7 +115,7 @@ export function openAiTextProvider(config: OpenAiTextConfig): TextProvider {
       if (!finish) throw new AiProviderError(provider, 'bad_response', 'stream cut before its finish');
       yield { type: 'finish', reason: refused ? 'refusal' : finish, usage, model };
     } catch (error) {
-      throw deadline.error(error, 'bad_response', 'unreadable stream');
+      throw withUsage(deadline.error(error, 'bad_response', 'unreadable stream'), usage);
     } finally {
       deadline.dispose();
     }

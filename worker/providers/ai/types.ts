@@ -94,16 +94,19 @@ export class AiProviderError extends Error {
   override readonly name = 'AiProviderError';
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Tokens the provider had reported before a stream failed (Anthropic reports input tokens first), when it had. */
+  usage: AiUsage | undefined;
 
   constructor(
     readonly provider: string,
     readonly kind: AiProviderErrorKind,
     message: string,
-    details: { status?: number; retryAfterSeconds?: number } = {},
+    details: { status?: number; retryAfterSeconds?: number; usage?: AiUsage } = {},
   ) {
     super(`${provider}: ${message}`);
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    if (details.usage !== undefined) this.usage = details.usage;
   }
 
   /** Whether the same call might succeed later. */

@@ -90,6 +90,8 @@ describe('failures', () => {
     const overloaded = await collect(provider(serving(ANTHROPIC_OVERLOADED).fetch).stream(request));
     expect(text(overloaded.events)).toBe('{"ti');
     expect(expectError(overloaded.error, 'unavailable').retryable).toBe(true);
+    // message_start had reported the input tokens: the failed call's usage can still be counted.
+    expect((overloaded.error as AiProviderError).usage).toEqual({ inputTokens: 482, outputTokens: 2 });
     expectError((await collect(provider(serving(ANTHROPIC_RATE_EVENT).fetch).stream(request))).error, 'rate_limited');
   });
 

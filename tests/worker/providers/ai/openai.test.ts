@@ -137,6 +137,8 @@ describe('failures', () => {
     expect(text(events)).toBe('{"title":');
     expect(finish(events)).toEqual([]);
     expect(expectError(error, 'bad_response').message).toMatch(/cut/);
+    // OpenAI reports usage only at the end, so a cut stream has none to give.
+    expect((error as AiProviderError).usage).toBeUndefined();
   });
 
   it('a chunk that is not JSON is bad_response', async () => {
