@@ -93,7 +93,22 @@ export async function deliverOutbox(
   return counts;
 }
 
-/** Delivers what a request just wrote without making the client wait; whatever fails is retried by the cron job. */
+/** Batches one request delivers after its response, at most (the cron delivers the rest). */
+const AFTER_RESPONSE_BATCHES = 5;
+const AFTER_RESPONSE_BATCH = 50;
+
+/**
+ * Delivers what a request just wrote without making the client wait; whatever fails is retried
+ * by the cron job. Claims take the oldest due events of every project first, so the request works
+ * through the due backlog in batches until it is empty (or a bound): its own events must not wait
+ * behind other projects' for the next cron run.
+ */
 export function deliverAfterResponse(ctx: Pick<ExecutionContext, 'waitUntil'>, env: Bindings, log: Logger): void {
-  ctx.waitUntil(deliverOutbox(env, { log }).catch((error: unknown) => log.warn('outbox.deliver_failed', { error })));
+  const drain = async () => {
+    for (let batch = 0; batch < AFTER_RESPONSE_BATCHES; batch++) {
+      const { claimed } = await deliverOutbox(env, { log, limit: AFTER_RESPONSE_BATCH });
+      if (claimed < AFTER_RESPONSE_BATCH) return;
+    }
+  };
+  ctx.waitUntil(drain().catch((error: unknown) => log.warn('outbox.deliver_failed', { error })));
 }

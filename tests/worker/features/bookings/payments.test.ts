@@ -66,6 +66,11 @@ describe('payments and the slot', () => {
   it('a payment confirmed by its UPayments notification tells Make booking.confirmed at once, without waiting for the cron', async () => {
     const s = await studio();
     const { hold } = await holdFirstSlot(s);
+    // Other projects' events already due, more than one delivery batch: ours must not wait behind them.
+    await adminSql(
+      `insert into public.outbox (topic, payload, created_at, available_at)
+       select 'test.backlog', '{}'::jsonb, now() - interval '1 minute', now() - interval '1 minute' from generate_series(1, 120)`,
+    );
     const done = await payUpayments(hold.payment.id, 'success');
     expect((await deliverUpayments(done.delivery)).status).toBe(200);
     // No cron runs here; the wait is generous only because a loaded 2-core machine can be slow.
