@@ -2,7 +2,7 @@
  * The chat panel: choose what the AI should do (each kind with its cost from shared/pricing.ts),
  * write the request, see the quote (cost and balance after) before sending; while it streams a
  * progress line (announced politely) and a Stop button; afterwards the answer and the new
- * balance. Before the generations endpoint exists the panel says it is coming soon.
+ * balance. When the Worker has no AI provider (SRV_004) the panel says so and points to editing by hand.
  */
 import { useId, useState, type SubmitEvent } from 'react';
 import { CREDIT_COSTS } from '../../../../shared/pricing';
@@ -11,6 +11,9 @@ import { CHAT_ACTIONS, findSection, sectionName, sectionTitle, type ChatAction }
 import type { Generations } from './generation';
 import { Quote } from './Quote';
 import { useBuilder } from './state';
+
+const STAGES = new Set(['charged', 'repairing', 'saving']);
+type Stage = 'charged' | 'repairing' | 'saving';
 
 export function Chat({ generations }: { generations: Generations }) {
   const { t, plural, locale } = useI18n();
@@ -53,7 +56,7 @@ export function Chat({ generations }: { generations: Generations }) {
       <section className="chat" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>{t('builder.chat.heading')}</h2>
         <p className="notice" role="note">
-          {t('builder.chat.soon')}
+          {t('builder.ai.unavailable')}
         </p>
         <button type="button" className="secondary" onClick={() => builder.setTab('edit')}>
           {t('builder.tab.edit')}
@@ -76,7 +79,9 @@ export function Chat({ generations }: { generations: Generations }) {
       </ol>
       <p className="progress" role="status" aria-live="polite">
         {generations.running
-          ? `${t('builder.chat.working')}${generations.stage ? ` ${t('builder.chat.stage', { stage: generations.stage })}` : ''}`
+          ? STAGES.has(generations.stage ?? '')
+            ? t(`builder.chat.stage.${generations.stage as Stage}`)
+            : t('builder.chat.working')
           : ''}
       </p>
       <form className="chat-form" onSubmit={send}>
