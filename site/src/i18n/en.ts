@@ -586,8 +586,10 @@ export const en: Dictionary = {
   'builder.chat.stage.charged': 'Credits reserved; the AI is writing…',
   'builder.chat.stage.repairing': 'Fixing the answer before it is saved…',
   'builder.chat.stage.saving': 'Saving your draft…',
-  'builder.chat.failedPending': 'The request did not finish. If credits were used, they come back to your balance within minutes; your draft is as it was.',
-  'builder.ai.unavailable': 'The AI is not available right now, and nothing was charged. You can edit by hand or start from a free template.',
+  'builder.chat.failedPending':
+    'The request did not finish. If credits were used, they come back to your balance within minutes; your draft is as it was.',
+  'builder.ai.unavailable':
+    'The AI is not available right now, and nothing was charged. You can edit by hand or start from a free template.',
   'builder.ai.needsPlan': 'AI images come with the Premium and Enterprise plans. Your plan: {plan}. Nothing will be charged.',
   'builder.ai.upgrade': 'Upgrade your plan',
   'builder.ai.nothingCharged': 'Nothing was charged.',

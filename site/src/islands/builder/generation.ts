@@ -158,7 +158,10 @@ export function placeStreamed(
     }
   }
   if (first) {
-    pages = slots.map((sections, p) => ({ ...blankPage(p === 0 ? 'home' : `page-${p}`, p === 0 ? '/' : `/page-${p}`), sections: sections.filter(Boolean) }));
+    pages = slots.map((sections, p) => ({
+      ...blankPage(p === 0 ? 'home' : `page-${p}`, p === 0 ? '/' : `/page-${p}`),
+      sections: sections.filter(Boolean),
+    }));
     pageId = pages[0]?.id ?? null;
   } else if (request.action === 'page_generation' && slots[0]) {
     pages.push({ ...blankPage(NEW_PAGE_ID, `/${NEW_PAGE_ID}`), sections: slots[0].filter(Boolean) });
