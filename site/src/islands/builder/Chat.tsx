@@ -4,7 +4,7 @@
  * progress line (announced politely) and a Stop button; afterwards the answer and the new
  * balance. When the Worker has no AI provider (SRV_004) the panel says so and points to editing by hand.
  */
-import { useId, useState, type SubmitEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { CREDIT_COSTS } from '../../../../shared/pricing';
 import { useI18n } from '../common';
 import { CHAT_ACTIONS, findSection, sectionName, sectionTitle, type ChatAction } from './data';
@@ -26,6 +26,11 @@ export function Chat({ generations }: { generations: Generations }) {
   const page = document?.pages.find((p) => p.id === builder.pageId) ?? document?.pages[0];
   const cost = CREDIT_COSTS[action].credits;
   const needsSection = action === 'simple_edit' && !selected;
+  const logRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [generations.log.length]);
 
   const hint =
     action === 'simple_edit'
@@ -68,7 +73,8 @@ export function Chat({ generations }: { generations: Generations }) {
   return (
     <section className="chat" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('builder.chat.heading')}</h2>
-      <ol className="chat-log" aria-label={t('builder.chat.log')}>
+      {/* Scrollable, so reachable by keyboard; it follows the newest message. */}
+      <ol className="chat-log" aria-label={t('builder.chat.log')} tabIndex={0} ref={logRef}>
         {generations.log.length === 0 && <li className="chat-empty">{t('builder.chat.empty')}</li>}
         {generations.log.map((entry) => (
           <li key={entry.id} className={`bubble ${entry.from} ${entry.tone ?? ''}`}>
