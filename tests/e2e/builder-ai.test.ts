@@ -45,6 +45,13 @@ function consoleErrors(page: Page): string[] {
 }
 
 async function check(page: Page, name: string) {
+  // Toasts fade in, and stack behind the newest: axe reads them once they have settled.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => {
+      const target = (animation.effect as KeyframeEffect | null)?.target;
+      return animation.playState !== 'running' || !(target instanceof Element && target.closest('[data-sonner-toaster]'));
+    }),
+  );
   expect(await seriousViolations(page)).toEqual([]);
   await expectNoHorizontalScroll(page);
   await screenshot(page, name);
@@ -229,6 +236,24 @@ describe('the builder with the AI', () => {
     expect(image.width).toBeGreaterThan(0);
     await page.locator(`.image-slot img.thumb[src*="${image.path}"]`).waitFor();
     await check(page, 'builder-ai-image-set-en-1280');
+
+    // Adding by hand is free: a FAQ section, then an "About us" page.
+    await page.getByRole('button', { name: t('builder.edit.done') }).click();
+    await page.getByText(t('builder.add.section'), { exact: true }).click();
+    await page.getByLabel(t('builder.add.type')).selectOption({ label: t('section.faq') });
+    await page.getByRole('button', { name: t('builder.add.sectionButton') }).click();
+    await page.getByText(t('builder.add.sectionAdded', { type: t('section.faq') })).waitFor();
+    await page.getByRole('button', { name: t('builder.edit.done') }).click();
+    await page.getByText(t('builder.add.page'), { exact: true }).click();
+    await page.getByLabel(t('builder.add.titleAr')).fill('من نحن');
+    await page.getByLabel(t('builder.add.titleEn')).fill('About us');
+    await page.getByRole('button', { name: t('builder.add.pageButton') }).click();
+    await page.getByText(t('builder.add.pageAdded', { title: 'About us' })).waitFor();
+    await frame(page).getByRole('heading', { level: 1, name: 'About us' }).waitFor();
+    await check(page, 'builder-add-page-en-1280');
+    expect(await page.getByTestId('builder-balance').textContent()).toBe(
+      t('builder.balance', { credits: plural('unit.credits', credits - 2.5) }),
+    );
 
     expect(errors).toEqual([]);
   }, 60_000);

@@ -105,9 +105,15 @@ function Slot({ section, slot }: { section: SiteSection; slot: ImageSlot }) {
   const [alt, setAlt] = useState<LocalText>({ ar: '', en: '' });
   const [busy, setBusy] = useState(false);
   const [altError, setAltError] = useState(false);
-  const label = fieldLabel(t, { keys: slot.keys, pointer: '', value: { ar: '', en: '' } });
+  // "Image", "Image 3", "Item 2 · Image": the label of its description, less the last part.
+  const label = fieldLabel(t, { keys: [...slot.keys, 'alt'], pointer: '', value: { ar: '', en: '' } })
+    .split(' · ')
+    .slice(0, -1)
+    .join(' · ');
+  const [broken, setBroken] = useState(false);
   const current = slot.value;
   const currentUrl = current ? url(current.path) : null;
+  useEffect(() => setBroken(false), [currentUrl]);
 
   function choose(image: Chosen, prefill: LocalText) {
     setChosen(image);
@@ -141,8 +147,8 @@ function Slot({ section, slot }: { section: SiteSection; slot: ImageSlot }) {
     <fieldset className="image-slot">
       <legend>{label}</legend>
       <div className="slot-now">
-        {currentUrl ? (
-          <img src={currentUrl} alt="" width={current!.width} height={current!.height} className="thumb" />
+        {currentUrl && !broken ? (
+          <img src={currentUrl} alt="" width={current!.width} height={current!.height} className="thumb" onError={() => setBroken(true)} />
         ) : (
           <span className="thumb empty" aria-hidden="true" />
         )}
