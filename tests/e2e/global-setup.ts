@@ -1,7 +1,7 @@
 /**
  * Global setup for the end-to-end tests: a local stack of their own on free ports (seeded, so the
  * demo project's booking page works), the fake UPayments, Stripe, Make, Namecheap and DNS-over-HTTPS
- * (tests/fakes), the real Worker under `wrangler dev` (API + built site, `/__scheduled` runs its
+ * and AI (tests/fakes), the real Worker under `wrangler dev` (API + built site, `/__scheduled` runs its
  * cron) pointed at them, and Chromium (see ./browser.ts for which) behind a Playwright browser
  * server the test files connect to. The teardown stops all of it and leaves no process.
  */
@@ -14,6 +14,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../supabase/local/postgres';
 import { startWranglerDev, type WranglerDev } from '../../scripts/wrangler-dev';
 import { startLocalStack, type LocalStack } from '../../supabase/local/stack';
+import { startFakeAi } from '../fakes/ai';
 import { startFakeDoh } from '../fakes/doh';
 import { startFakeNamecheap } from '../fakes/namecheap';
 import { startFakeMake } from '../fakes/make';
@@ -34,6 +35,8 @@ export interface E2eInfo {
     stripe: { url: string };
     namecheap: { url: string };
     doh: { url: string };
+    /** The fake AI (tests/fakes/ai.ts): `/__control/*`; the Worker asks it for model `model` and images from `imageModel`. */
+    ai: { url: string; model: string; imageModel: string };
   };
   /** The service key, for arranging what a provider's verified webhook would do. */
   serviceRoleKey: string;
@@ -47,6 +50,9 @@ declare module 'vitest' {
     e2e: E2eInfo;
   }
 }
+
+const AI_MODEL = 'kwq8-e2e';
+const AI_IMAGE_MODEL = 'kwq8-e2e-image';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -76,20 +82,22 @@ export default async function setup(project: TestProject) {
   try {
     stack = await startLocalStack({ apiPort: 0, pgPort: 0, seed: true, siteUrl });
     // UPayments notifies the URL each checkout gives it; Stripe's webhooks go to the Worker.
-    const [upayments, stripe, namecheap, doh] = await Promise.all([
+    const [upayments, stripe, namecheap, doh, ai] = await Promise.all([
       startFakeUpayments({ port: 0 }),
       startFakeStripe({ port: 0, workerUrl: siteUrl }),
       startFakeNamecheap(),
       startFakeDoh({ port: 0 }),
+      startFakeAi({ port: 0 }),
     ]);
     make = await startFakeMake();
-    fakes.push(upayments, stripe, namecheap, doh, make);
+    fakes.push(upayments, stripe, namecheap, doh, ai, make);
     provided.upaymentsUrl = upayments.url;
     provided.fakes = {
       upayments: { url: upayments.url, apiBase: upayments.apiBase, apiKey: upayments.apiKey },
       stripe: { url: stripe.url },
       namecheap: { url: namecheap.url },
       doh: { url: doh.url },
+      ai: { url: ai.url, model: AI_MODEL, imageModel: AI_IMAGE_MODEL },
     };
     const vars = {
       SUPABASE_URL: stack.url,
@@ -108,6 +116,14 @@ export default async function setup(project: TestProject) {
       NAMECHEAP_USERNAME: namecheap.username,
       NAMECHEAP_CLIENT_IP: namecheap.clientIp,
       DOH_URL: doh.dohUrl,
+      // The fake AI: OpenAI-compatible text and Gemini images, switches scoped to these model names.
+      AI_TEXT_PROVIDER: 'openai',
+      AI_TEXT_BASE_URL: ai.textBaseUrl,
+      AI_TEXT_API_KEY: ai.apiKey,
+      AI_TEXT_MODEL: AI_MODEL,
+      AI_IMAGE_BASE_URL: ai.imageBaseUrl,
+      AI_IMAGE_API_KEY: ai.apiKey,
+      AI_IMAGE_MODEL: AI_IMAGE_MODEL,
       BOOKING_FORM_SECRET: 'kwq8-e2e-booking-form-secret-0123456789',
       MAKE_WEBHOOK_URL: make.webhookUrl('kwq8'),
       MAKE_WEBHOOK_SECRET: make.secret,

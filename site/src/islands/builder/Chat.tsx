@@ -2,15 +2,18 @@
  * The chat panel: choose what the AI should do (each kind with its cost from shared/pricing.ts),
  * write the request, see the quote (cost and balance after) before sending; while it streams a
  * progress line (announced politely) and a Stop button; afterwards the answer and the new
- * balance. Before the generations endpoint exists the panel says it is coming soon.
+ * balance. When the Worker has no AI provider (SRV_004) the panel says so and points to editing by hand.
  */
-import { useId, useState, type SubmitEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { CREDIT_COSTS } from '../../../../shared/pricing';
 import { useI18n } from '../common';
 import { CHAT_ACTIONS, findSection, sectionName, sectionTitle, type ChatAction } from './data';
 import type { Generations } from './generation';
 import { Quote } from './Quote';
 import { useBuilder } from './state';
+
+const STAGES = new Set(['charged', 'repairing', 'saving']);
+type Stage = 'charged' | 'repairing' | 'saving';
 
 export function Chat({ generations }: { generations: Generations }) {
   const { t, plural, locale } = useI18n();
@@ -23,6 +26,11 @@ export function Chat({ generations }: { generations: Generations }) {
   const page = document?.pages.find((p) => p.id === builder.pageId) ?? document?.pages[0];
   const cost = CREDIT_COSTS[action].credits;
   const needsSection = action === 'simple_edit' && !selected;
+  const logRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [generations.log.length]);
 
   const hint =
     action === 'simple_edit'
@@ -53,7 +61,7 @@ export function Chat({ generations }: { generations: Generations }) {
       <section className="chat" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>{t('builder.chat.heading')}</h2>
         <p className="notice" role="note">
-          {t('builder.chat.soon')}
+          {t('builder.ai.unavailable')}
         </p>
         <button type="button" className="secondary" onClick={() => builder.setTab('edit')}>
           {t('builder.tab.edit')}
@@ -65,7 +73,8 @@ export function Chat({ generations }: { generations: Generations }) {
   return (
     <section className="chat" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('builder.chat.heading')}</h2>
-      <ol className="chat-log" aria-label={t('builder.chat.log')}>
+      {/* Scrollable, so reachable by keyboard; it follows the newest message. */}
+      <ol className="chat-log" aria-label={t('builder.chat.log')} tabIndex={0} ref={logRef}>
         {generations.log.length === 0 && <li className="chat-empty">{t('builder.chat.empty')}</li>}
         {generations.log.map((entry) => (
           <li key={entry.id} className={`bubble ${entry.from} ${entry.tone ?? ''}`}>
@@ -76,7 +85,9 @@ export function Chat({ generations }: { generations: Generations }) {
       </ol>
       <p className="progress" role="status" aria-live="polite">
         {generations.running
-          ? `${t('builder.chat.working')}${generations.stage ? ` ${t('builder.chat.stage', { stage: generations.stage })}` : ''}`
+          ? STAGES.has(generations.stage ?? '')
+            ? t(`builder.chat.stage.${generations.stage as Stage}`)
+            : t('builder.chat.working')
           : ''}
       </p>
       <form className="chat-form" onSubmit={send}>

@@ -2,7 +2,9 @@
  * Editing by hand (free): the selected section's texts in Arabic and English side by side, each
  * input with its own direction, saved as set_text operations in one new version; moving the
  * section up or down and removing it (with Undo in the toast); and the site's look (palette and
- * corners) with set_theme. What was typed stays in the form until it is saved.
+ * corners) with set_theme. What was typed stays in the form until it is saved. The section's
+ * images are filled from here too (./Images.tsx), and sections and pages are added by hand
+ * (./Add.tsx).
  */
 import { useEffect, useId, useMemo, useState, type SubmitEvent } from 'react';
 import { toast } from 'sonner';
@@ -10,6 +12,8 @@ import { PALETTES, RADII, type SiteTheme } from '../../../../shared/site/documen
 import type { SiteOperation } from '../../../../shared/site/operations';
 import type { LocalText } from '../../../../shared/site/primitives';
 import { useI18n } from '../common';
+import { AddPage, AddSection } from './Add';
+import { ImageSlots } from './Images';
 import { fieldLabel, findSection, isLongText, sectionName, sectionTexts, type TextField } from './data';
 import { useBuilder } from './state';
 
@@ -155,6 +159,7 @@ function SectionEditor({ sectionId }: { sectionId: string }) {
           </div>
         </form>
       )}
+      <ImageSlots section={section} />
     </section>
   );
 }
@@ -240,7 +245,13 @@ export function EditPanel() {
           </button>
         </div>
       )}
-      {!selected && <ThemeEditor />}
+      {!selected && (
+        <>
+          <AddSection />
+          <AddPage />
+          <ThemeEditor />
+        </>
+      )}
     </div>
   );
 }

@@ -104,7 +104,8 @@ export function Preview({ generations }: { generations: Generations }) {
   const builder = useBuilder();
   const id = useId();
   const document = generations.live ?? builder.answer.draft?.document ?? null;
-  const page = document?.pages.find((p) => p.id === builder.pageId) ?? document?.pages[0];
+  const pageId = (generations.live && generations.livePageId) || builder.pageId;
+  const page = document?.pages.find((p) => p.id === pageId) ?? document?.pages[0];
   const locale = builder.previewLocale;
   const { html, stale, failed } = usePreviewHtml(builder.answer.draft?.document ?? null, generations.live, page?.path ?? '/', locale);
   const { box, scale } = useScale(builder.width);

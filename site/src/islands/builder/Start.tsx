@@ -1,11 +1,13 @@
 /**
  * No draft yet: start from one of the five templates (free, and it says so), or describe the
- * business in a sentence for the AI, with example sentences and the price quoted first. When the
- * generations endpoint is not there yet the AI path says "coming soon" and the templates remain.
+ * business in a sentence for the AI, with example sentences and the price quoted first; the sections
+ * appear in the preview as they stream. When the AI is not configured (SRV_004) that path says so
+ * and the templates remain.
  */
 import { useId, useState, type SubmitEvent } from 'react';
 import { CREDIT_COSTS } from '../../../../shared/pricing';
 import { STARTER_TYPES, type StarterType } from '../../../../shared/site/templates';
+import { formatNumber } from '../../lib/format';
 import { useCalm, useI18n } from '../common';
 import { useApi } from '../dashboard/data';
 import { FIRST_SITE_ACTION } from './data';
@@ -16,7 +18,7 @@ import type { Generations } from './generation';
 const EXAMPLES = ['salon', 'restaurant', 'clinic', 'coach', 'shop'] as const;
 
 export function Start({ generations }: { generations: Generations }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const calm = useCalm();
   const api = useApi();
   const builder = useBuilder();
@@ -62,7 +64,7 @@ export function Start({ generations }: { generations: Generations }) {
                 type="button"
                 className="template-name"
                 onClick={() => void start(type)}
-                disabled={busy !== null}
+                disabled={busy !== null || generations.running}
                 aria-describedby={`${id}-${type}`}
               >
                 {t(`template.${type}`)}
@@ -79,7 +81,7 @@ export function Start({ generations }: { generations: Generations }) {
         <h3>{t('builder.start.describe')}</h3>
         {generations.available === false ? (
           <p className="notice" role="note">
-            {t('builder.start.soon')}
+            {t('builder.ai.unavailable')}
           </p>
         ) : (
           <form className="describe" onSubmit={describe}>
@@ -107,9 +109,20 @@ export function Start({ generations }: { generations: Generations }) {
               ))}
             </ul>
             <Quote id={`${id}-quote`} cost={cost} />
-            <button type="submit" disabled={!prompt.trim() || generations.running || builder.balance < cost}>
-              {t('builder.start.generate')}
-            </button>
+            <div className="actions">
+              {generations.running ? (
+                <button type="button" className="danger" onClick={generations.stop}>
+                  {t('builder.chat.stop')}
+                </button>
+              ) : (
+                <button type="submit" disabled={!prompt.trim() || builder.balance < cost}>
+                  {t('builder.start.generate')}
+                </button>
+              )}
+            </div>
+            <p className="progress" role="status" aria-live="polite">
+              {generations.running ? t('builder.preview.live', { n: formatNumber(locale, Math.max(1, generations.received)) }) : ''}
+            </p>
           </form>
         )}
       </div>

@@ -4,15 +4,19 @@
  * are shown in the live preview as they arrive, rendered in the browser by the same renderer as
  * the server's preview; `done` reloads the draft and shows the new balance; an error or Stop says
  * the credits were returned and leaves the draft as it was. Errors before the stream are JSON
- * (CREDIT_001, GEN_002). Until the endpoint exists it answers 404 (NOT_FOUND_001): the builder
- * then shows "coming soon" and keeps the template path (found on the first request, not probed).
+ * (CREDIT_001, GEN_002, GEN_004–6, REQ_004). Each streamed section is placed by its path (a first
+ * site's `['pages', p, 'sections', i]`, a new page's `['page', 'sections', i]`, one section's
+ * `['section']` or a chat answer's `['edit']`); a repair turn (`progress stage: repairing`) drops
+ * what was streamed. Stop cancels the generation (refunded at once) and aborts the stream. A Worker
+ * without an AI provider answers SRV_004: the panels then say the AI is not available right now
+ * and the hand-made paths remain.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { publicAssetPath } from '../../../../shared/assets';
 import { errorMessage, isErrorCode } from '../../../../shared/errors';
 import { CREDIT_COSTS, type CreditAction } from '../../../../shared/pricing';
-import type { SiteDocument, SiteSection } from '../../../../shared/site/document';
+import type { SiteDocument, SitePage, SiteSection } from '../../../../shared/site/document';
 import { renderSitePage } from '../../../../shared/site/render';
 import { localePath } from '../../i18n/locales';
 import { publicConfig, supabase } from '../../lib/api';
@@ -36,20 +40,20 @@ export interface ChatEntry {
 }
 
 export interface Generations {
-  /** null while unknown, false when the endpoint is not there yet (404). */
-  available: boolean | null;
+  /** false once the Worker said the AI is not configured (SRV_004), for this visit. */
+  available: boolean;
   running: boolean;
   stage: string | null;
   /** Sections received so far in this run. */
   received: number;
   /** The draft with the sections received so far, while a run streams. */
   live: SiteDocument | null;
+  /** The page the streamed sections are on (a new page while one is generated). */
+  livePageId: string | null;
   log: ChatEntry[];
   run: (request: GenerationRequest) => Promise<boolean>;
   stop: () => void;
 }
-
-const MISSING_KEY = 'kwq8-builder-generations-missing';
 
 async function authHeaders(locale: Locale): Promise<Record<string, string>> {
   const { data } = await (await supabase()).auth.getSession();
@@ -102,27 +106,68 @@ function skeleton(name: string): SiteDocument {
   };
 }
 
-/** The document with `section` placed at `index` of page `pageId` (the page added when new). */
-function withSection(document: SiteDocument, pageId: string, index: number, section: SiteSection): SiteDocument {
-  const pages = [...document.pages];
-  let p = pages.findIndex((page) => page.id === pageId);
-  if (p < 0) {
-    pages.push({
-      id: pageId,
-      path: pages.length === 0 ? '/' : `/${pageId}`,
-      title: { ar: '', en: '' },
-      description: { ar: '', en: '' },
-      sections: [],
-    });
-    p = pages.length - 1;
+/** The page a generated new page is previewed as, until `done` brings its real id. */
+export const NEW_PAGE_ID = 'kwq8-new-page';
+
+type JsonPath = ReadonlyArray<string | number>;
+export interface Streamed {
+  path: JsonPath;
+  section: SiteSection;
+}
+
+const blankPage = (id: string, path: string): SitePage => ({
+  id,
+  path,
+  title: { ar: '', en: '' },
+  description: { ar: '', en: '' },
+  sections: [],
+});
+
+/**
+ * The document as it would be with the sections streamed so far placed by their paths, and the
+ * page they are on. Rebuilt from `base` each time, so a repair turn simply starts from an empty list.
+ */
+export function placeStreamed(
+  base: SiteDocument,
+  request: GenerationRequest,
+  streamed: readonly Streamed[],
+): { document: SiteDocument; pageId: string | null } {
+  let pages = base.pages.map((page) => ({ ...page, sections: [...page.sections] }));
+  let pageId: string | null = null;
+  const first = request.action === 'page_generation' && base.pages.length === 0;
+  const slots: SiteSection[][] = [];
+  for (const { path, section } of streamed) {
+    const [head, a, b, c] = path;
+    if (first && head === 'pages' && typeof a === 'number' && b === 'sections' && typeof c === 'number') {
+      (slots[a] ??= [])[c] = section;
+    } else if (head === 'page' && a === 'sections' && typeof b === 'number') {
+      (slots[0] ??= [])[b] = section;
+    } else if (head === 'section' || head === 'edit') {
+      const target = request.sectionId ? pages.find((page) => page.sections.some((s) => s.id === request.sectionId)) : undefined;
+      if (target) {
+        // An edit of one section: it keeps its place and id.
+        target.sections = target.sections.map((s) => (s.id === request.sectionId ? ({ ...section, id: s.id } as SiteSection) : s));
+        pageId = target.id;
+      } else {
+        const page = pages.find((p) => p.id === request.pageId) ?? pages[0];
+        if (!page) continue;
+        const footer = page.sections.findIndex((s) => s.type === 'footer');
+        page.sections.splice(footer >= 0 ? footer : page.sections.length, 0, section);
+        pageId = page.id;
+      }
+    }
   }
-  const page = pages[p]!;
-  const sections = [...page.sections];
-  const at = sections.findIndex((s) => s.id === section.id);
-  if (at >= 0) sections[at] = section;
-  else sections.splice(Math.min(index, sections.length), 0, section);
-  pages[p] = { ...page, sections };
-  return { ...document, pages };
+  if (first) {
+    pages = slots.map((sections, p) => ({
+      ...blankPage(p === 0 ? 'home' : `page-${p}`, p === 0 ? '/' : `/page-${p}`),
+      sections: sections.filter(Boolean),
+    }));
+    pageId = pages[0]?.id ?? null;
+  } else if (request.action === 'page_generation' && slots[0]) {
+    pages.push({ ...blankPage(NEW_PAGE_ID, `/${NEW_PAGE_ID}`), sections: slots[0].filter(Boolean) });
+    pageId = NEW_PAGE_ID;
+  }
+  return { document: { ...base, pages }, pageId };
 }
 
 /** The live preview's HTML: the renderer the server uses, run here on the streamed document. */
@@ -148,45 +193,45 @@ export async function renderLive(document: SiteDocument, projectId: string, page
   }
 }
 
+type ErrorBody = { error?: { code?: string; message?: string } } | null;
+
 export function useGenerations(): Generations {
   const i18n = useI18n();
   const { t, plural, locale } = i18n;
   const builder = useBuilder();
-  const { project, refresh, refreshMe, setBalance } = builder;
+  const { project, refresh, refreshMe, setBalance, setPageId } = builder;
   const draft = builder.answer.draft?.document ?? null;
-  const [available, setAvailable] = useState<boolean | null>(null);
+  const [available, setAvailable] = useState(true);
   const [running, setRunning] = useState(false);
   const [stage, setStage] = useState<string | null>(null);
   const [received, setReceived] = useState(0);
-  const [live, setLive] = useState<SiteDocument | null>(null);
+  const [live, setLive] = useState<{ document: SiteDocument; pageId: string | null } | null>(null);
   const [log, setLog] = useState<ChatEntry[]>([]);
   const abort = useRef<AbortController | null>(null);
   const generationId = useRef<string | null>(null);
   const stopped = useRef(false);
   const entry = useRef(0);
+  const pagesBefore = useRef<Set<string> | null>(null);
   const url = `/api/projects/${project.id}/site/generations`;
 
   const say = useCallback((from: ChatEntry['from'], text: string, tone?: ChatEntry['tone']) => {
     setLog((current) => [...current, { id: ++entry.current, from, text, ...(tone ? { tone } : {}) }]);
   }, []);
 
-  // Not probed ahead (a refused probe would still show as a failed request in the console): the
-  // first request finds out, and this tab remembers an endpoint that is not there yet.
-  useEffect(() => {
-    try {
-      if (sessionStorage.getItem(MISSING_KEY) === '1') setAvailable(false);
-    } catch {
-      // Storage refused: the next request finds out again.
-    }
-  }, []);
-  const missing = useCallback(() => {
-    setAvailable(false);
-    try {
-      sessionStorage.setItem(MISSING_KEY, '1');
-    } catch {
-      // As above.
-    }
-  }, []);
+  /** Cancels the running generation (the Worker refunds at once) and ends the stream. */
+  const cancel = useCallback(
+    async (id: string) => {
+      try {
+        const response = await fetch(`${url}/${encodeURIComponent(id)}/cancel`, { method: 'POST', headers: await authHeaders(locale) });
+        const body = (await response.json().catch(() => null)) as { balance?: unknown } | null;
+        if (body?.balance !== undefined) setBalance(body.balance);
+      } catch {
+        // The stream's end refunds too (the heartbeat notices, or the cron's stale refund).
+      }
+      abort.current?.abort();
+    },
+    [locale, setBalance, url],
+  );
 
   const run = useCallback(
     async function run(request: GenerationRequest): Promise<boolean> {
@@ -200,8 +245,15 @@ export function useGenerations(): Generations {
       setStage(null);
       setReceived(0);
       say('owner', request.prompt);
-      let document = draft ?? skeleton(project.name);
+      const base = draft ?? skeleton(project.name);
+      let streamed: Streamed[] = [];
       let finished = false;
+      let succeeded = false;
+      const failed = (refunded: boolean) => {
+        const text = refunded ? t('builder.chat.failed', { cost: plural('unit.credits', cost) }) : t('builder.chat.failedPending');
+        say('ai', text, 'failed');
+        toast.error(text, { action: retry, duration: Infinity, closeButton: true });
+      };
       try {
         let response: Response;
         try {
@@ -213,78 +265,98 @@ export function useGenerations(): Generations {
           });
         } catch {
           if (stopped.current) return false;
+          setLog((current) => current.slice(0, -1));
           toast.error(t('common.networkError'), { action: retry, duration: Infinity, closeButton: true });
           return false;
         }
         if (!response.ok || !response.body) {
-          const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+          // Refused before anything was charged.
+          finished = true;
+          const body = (await response.json().catch(() => null)) as ErrorBody;
           const code = body?.error?.code;
-          if (response.status === 404 && code === 'NOT_FOUND_001') {
-            missing();
+          const message = body?.error?.message ?? (isErrorCode(code) ? errorMessage(code, locale) : errorMessage('SRV_001', locale));
+          if (code === 'SRV_004') {
+            setAvailable(false);
             setLog((current) => current.slice(0, -1));
-            toast.info(draft ? t('builder.chat.soon') : t('builder.start.soon'));
+            toast.info(t('builder.ai.unavailable'), { closeButton: true });
             return false;
           }
           if (code === 'CREDIT_001') {
-            toast.error(errorMessage('CREDIT_001', locale), {
+            toast.error(message, {
               action: { label: t('builder.buyCredits'), onClick: () => location.assign(localePath(locale, '/pricing/')) },
               closeButton: true,
             });
           } else if (code === 'GEN_002') {
-            toast.error(t('builder.chat.needsPremium'), { closeButton: true });
+            toast.error(t('builder.ai.needsPlan'), {
+              action: { label: t('builder.ai.upgrade'), onClick: () => location.assign(billingHref(locale)) },
+              closeButton: true,
+            });
           } else {
-            const message = body?.error?.message ?? (isErrorCode(code) ? errorMessage(code, locale) : errorMessage('SRV_001', locale));
-            const again = response.status >= 500 || response.status === 429;
+            const again = response.status >= 500 || response.status === 429 || code === 'GEN_004' || code === 'GEN_005';
             toast.error(message, { ...(again ? { action: retry, duration: Infinity } : {}), closeButton: true });
           }
-          say('ai', body?.error?.message ?? t('builder.preview.failed'), 'failed');
+          say('ai', `${message} ${t('builder.ai.nothingCharged')}`, 'failed');
           return false;
         }
-        setAvailable(true);
         for await (const message of events(response.body)) {
           const data = JSON.parse(message.data) as Record<string, unknown>;
           if (message.event === 'progress') {
-            if (typeof data.generationId === 'string') generationId.current = data.generationId;
+            if (typeof data.generationId === 'string' && !generationId.current) {
+              generationId.current = data.generationId;
+              // Stop pressed before the generation had an id: cancel it now.
+              if (stopped.current) void cancel(data.generationId);
+            }
+            if (data.balance !== undefined) setBalance(data.balance);
             if (typeof data.stage === 'string') setStage(data.stage);
+            if (data.stage === 'repairing') {
+              streamed = [];
+              setLive(null);
+              setReceived(0);
+            }
           } else if (message.event === 'section') {
-            document = withSection(document, String(data.pageId), Number(data.index) || 0, data.section as SiteSection);
-            setLive(document);
-            setReceived((n) => n + 1);
-            if (typeof data.pageId === 'string') builder.setPageId(data.pageId);
+            if (!Array.isArray(data.path) || typeof data.section !== 'object' || data.section === null) continue;
+            streamed = [...streamed, { path: data.path as JsonPath, section: data.section as SiteSection }];
+            const placed = placeStreamed(base, request, streamed);
+            setLive(placed);
+            setReceived(streamed.length);
           } else if (message.event === 'done') {
             finished = true;
+            succeeded = true;
             setBalance(data.balance);
             await refresh();
+            // A new page: shown once the draft has it (the id the old draft did not have).
+            if (request.action === 'page_generation' && draft) pagesBefore.current = new Set(draft.pages.map((page) => page.id));
+            if (data.balance === undefined) await refreshMe().catch(() => {});
             const spent = typeof data.cost === 'number' ? data.cost : cost;
             const total = balanceTotal(data.balance);
             const summary = t('builder.chat.done', {
               cost: plural('unit.credits', spent),
-              balance: total === null ? '' : plural('unit.credits', total),
+              balance: plural('unit.credits', total ?? builder.balance),
             });
-            say('ai', typeof data.answer === 'string' && data.answer ? data.answer : summary, 'done');
+            const answer = typeof data.answer === 'string' && data.answer.trim() ? data.answer : null;
+            say('ai', answer ? `${answer}\n${summary}` : summary, 'done');
             toast.success(summary);
             return true;
           } else if (message.event === 'error') {
             finished = true;
-            const refunded = typeof data.refunded === 'number' ? data.refunded : cost;
-            const text = t('builder.chat.failed', { cost: plural('unit.credits', refunded) });
-            say('ai', text, 'failed');
-            toast.error(text, { action: retry, duration: Infinity, closeButton: true });
+            if (data.balance !== undefined) setBalance(data.balance);
+            else await refreshMe().catch(() => {});
+            if (!stopped.current) failed(data.refunded !== false);
             return false;
           }
         }
+        // The stream ended without an outcome: the Worker still finishes or refunds it.
+        if (!stopped.current) failed(true);
         return false;
       } catch (error) {
         if (!stopped.current) {
           // The stream was cut: the Worker refunds a generation that does not finish.
           reportClientError(error);
-          const text = t('builder.chat.failed', { cost: plural('unit.credits', cost) });
-          say('ai', text, 'failed');
-          toast.error(text, { action: retry, duration: Infinity, closeButton: true });
+          failed(true);
         }
         return false;
       } finally {
-        if (stopped.current && !finished) {
+        if (stopped.current && !succeeded) {
           say('ai', t('builder.chat.stopped'), 'failed');
           toast.info(t('builder.chat.stopped'));
         }
@@ -295,19 +367,39 @@ export function useGenerations(): Generations {
         setRunning(false);
       }
     },
-    [builder, draft, locale, missing, plural, project.name, refresh, refreshMe, say, setBalance, t, url],
+    [builder.balance, cancel, draft, locale, plural, project.name, refresh, refreshMe, say, setBalance, t, url],
   );
 
+  useEffect(() => {
+    const before = pagesBefore.current;
+    if (!before || !draft) return;
+    pagesBefore.current = null;
+    const fresh = draft.pages.find((page) => !before.has(page.id));
+    if (fresh) setPageId(fresh.id);
+  }, [draft, setPageId]);
+
   const stop = useCallback(() => {
+    if (stopped.current) return;
     stopped.current = true;
     const id = generationId.current;
-    if (id) {
-      void authHeaders(locale).then((headers) =>
-        fetch(`${url}/${encodeURIComponent(id)}/cancel`, { method: 'POST', headers }).catch(() => {}),
-      );
-    }
-    abort.current?.abort();
-  }, [locale, url]);
+    if (id) void cancel(id);
+    // Without an id yet, the first progress event cancels (aborting now would leave it running).
+  }, [cancel]);
 
-  return { available, running, stage, received, live, log, run, stop };
+  useEffect(() => () => abort.current?.abort(), []);
+
+  return {
+    available,
+    running,
+    stage,
+    received,
+    live: live?.document ?? null,
+    livePageId: live?.pageId ?? null,
+    log,
+    run,
+    stop,
+  };
 }
+
+/** The dashboard's billing section, where a plan is upgraded. */
+export const billingHref = (locale: Locale) => `${localePath(locale, '/dashboard/')}#billing`;

@@ -22,6 +22,8 @@ export interface Builder {
   answer: SiteAnswer;
   versions: Version[];
   balance: number;
+  /** The owner's plan (basic, pro, premium, enterprise), or null without one. */
+  tier: string | null;
   setBalance: (balance: unknown) => void;
   refreshMe: () => Promise<void>;
   /** The site and its versions again, from the API. */
@@ -179,6 +181,7 @@ export function BuilderProvider({
     answer,
     versions,
     balance,
+    tier: me.plan.tier,
     setBalance,
     refreshMe,
     refresh,

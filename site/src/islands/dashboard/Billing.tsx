@@ -110,7 +110,7 @@ export function Billing({ onSettled }: { onSettled: () => Promise<unknown> }) {
   };
 
   return (
-    <section className="card billing" aria-labelledby="billing-title">
+    <section className="card billing" id="billing" aria-labelledby="billing-title">
       <h2 id="billing-title">{t('billing.heading')}</h2>
       {notice && (
         <p role="status" className={`notice ${notice}`} data-testid="payment-outcome">
