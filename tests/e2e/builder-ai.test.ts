@@ -83,10 +83,13 @@ async function newProject(page: Page, name: string): Promise<string> {
   return new URL(page.url()).searchParams.get('project')!;
 }
 
-describe('the builder with the AI', () => {
+// The builder page loads the dashboard's client and renders whole sites: on a loaded 2-core
+// machine its steps take longer than the e2e default allows, so they get more room.
+describe('the builder with the AI', { timeout: 120_000 }, () => {
   it('streams an Arabic first site into the preview, edits the hero by chat, refunds a failure and shows a Pro owner the upgrade path for images', async () => {
     const { t, plural } = ar;
     const page = await newPage();
+    page.setDefaultTimeout(30_000);
     const errors = consoleErrors(page);
     const imageRequests: string[] = [];
     page.on('request', (request) => void (request.url().includes('/site/images') && imageRequests.push(request.url())));
@@ -198,6 +201,7 @@ describe('the builder with the AI', () => {
   it('generates an image into the hero for a Premium owner, in English on a desktop', async () => {
     const { t, plural } = en;
     const page = await newPage();
+    page.setDefaultTimeout(30_000);
     const errors = consoleErrors(page);
     await signIn(page, (await ownerWithPlan('premium')).email);
     const credits = TIERS.premium.monthlyCredits;

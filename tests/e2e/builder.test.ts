@@ -24,9 +24,12 @@ async function check(page: Page, name: string) {
   await screenshot(page, name);
 }
 
-describe('the site builder', () => {
+// The builder page loads the dashboard's client and renders whole sites: on a loaded 2-core
+// machine its steps take longer than the e2e default allows, so they get more room.
+describe('the site builder', { timeout: 120_000 }, () => {
   it('takes an Arabic owner on a phone from a new project to a published site, then shows the English builder', async () => {
     const page = await newPage();
+    page.setDefaultTimeout(30_000);
     const errors = consoleErrors(page);
     await page.setViewportSize({ width: 360, height: 800 });
     await signIn(page, (await ownerWithPlan('basic')).email);
