@@ -184,6 +184,36 @@ describe('AI generations', () => {
     expect(((await status.json()) as { generation: { status: string } }).generation.status).toBe('refunded');
   });
 
+  it('finishes the work and stores the version when the owner closes the tab mid-stream', async () => {
+    const model = modelName();
+    const { owner, projectId } = await ownerWithProject('Closed tab', 10);
+    const ctx = createExecutionContext();
+    const response = await createApp().request(
+      `http://kwq8.test/api/projects/${projectId}/site/generations`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${owner.token}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `gen-${crypto.randomUUID()}`,
+        },
+        body: JSON.stringify({ action: 'page_generation', prompt: SALON }),
+      },
+      { ...env, AI_TEXT_MODEL: model },
+      ctx,
+    );
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const first = (await reader.read()).value ?? '';
+    const generationId = parseEvents(first)[0]!.data.generationId as string;
+    // The owner goes away: nobody reads the rest of the stream.
+    await reader.cancel();
+    await waitOnExecutionContext(ctx);
+    const status = await callWithModel(model, owner, 'GET', `/api/projects/${projectId}/site/generations/${generationId}`);
+    const { generation } = (await status.json()) as { generation: { status: string; versionId: string } };
+    expect(generation.status).toBe('succeeded');
+    expect((await readSite(owner, projectId)).draft!.id).toBe(generation.versionId);
+  });
+
   it('generates an image for Premium (2.5 credits), refuses Pro before charging, and refunds when no image comes back', async () => {
     const model = modelName();
     const pro = await ownerWithProject('Images Pro', 10);
