@@ -443,12 +443,16 @@ describe('deleting a project', () => {
       await deleter.query('begin');
       await deleter.query(`delete from public.projects where id = $1`, [projectId]);
       // The hold sees the project (the delete is not committed) and then waits on its row.
-      const holding = asService(db, `public.create_booking_hold($1, '2027-04-01T10:00Z', '2027-04-01T11:00Z', 'Racer')`, [projectId]);
+      // The expectation is attached at once: the hold's refusal can arrive before the commit's answer.
+      const holding = expectCode(
+        asService(db, `public.create_booking_hold($1, '2027-04-01T10:00Z', '2027-04-01T11:00Z', 'Racer')`, [projectId]),
+        'NOT_FOUND_002',
+      );
       const waiting = async () =>
         (await db.admin.query(`select count(*)::int as n from pg_stat_activity where $1 = any (pg_blocking_pids(pid))`, [pid])).rows[0].n;
       await expect.poll(waiting).toBe(1);
       await deleter.query('commit');
-      await expectCode(holding, 'NOT_FOUND_002');
+      await holding;
     } finally {
       deleter.release();
     }
