@@ -1,6 +1,6 @@
 /**
- * A fake AI provider for `npm run dev` and the tests (DESIGN.md section 7, "Locally with no
- * accounts"), speaking three real wire formats on one port:
+ * A fake AI provider for `npm run dev` and the tests, so everything runs locally with no accounts
+ * (docs/GENERATION.md, "Providers"), speaking three real wire formats on one port:
  *
  * - `POST /v1/chat/completions` (OpenAI, `Authorization: Bearer`): streamed Chat Completions.
  *   Chunks exactly as OpenAI sends them (`chat.completion.chunk`, a role chunk, content deltas, the

@@ -1,6 +1,6 @@
 /**
  * Incremental parsing of the model's streamed JSON answer, so a generation can send each section
- * to the owner as soon as it is complete (DESIGN.md section 7, "Streams"). Fed the text chunks of
+ * to the owner as soon as it is complete (docs/GENERATION.md, the flow). Fed the text chunks of
  * a TextProvider stream, it calls back with every COMPLETE element at the given array paths
  * (`$.sections.*`, `$.pages.*.sections.*`, …) the moment its closing bracket arrives, and `end()`
  * returns the whole value. Built on @streamparser/json: one pass over the text (a 20 KB answer

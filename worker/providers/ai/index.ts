@@ -1,5 +1,5 @@
 /**
- * The AI providers chosen from configuration (DESIGN.md section 7, "AI env"): AI_TEXT_PROVIDER
+ * The AI providers chosen from configuration (docs/GENERATION.md, "Providers"): AI_TEXT_PROVIDER
  * (`openai`, the default, or `anthropic`) with AI_TEXT_BASE_URL, AI_TEXT_API_KEY, AI_TEXT_MODEL;
  * the Gemini image provider with AI_IMAGE_BASE_URL, AI_IMAGE_API_KEY, AI_IMAGE_MODEL. Both take a
  * plain object of those variables (the feature code passes what it read from env) and throw

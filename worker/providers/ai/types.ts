@@ -1,6 +1,6 @@
 /**
- * The one small interface every AI provider adapter implements (DESIGN.md section 7, "Providers
- * behind one small interface"): a text provider streams the model's structured answer as text
+ * The one small interface every AI provider adapter implements (docs/ARCHITECTURE.md section 7):
+ * a text provider streams the model's structured answer as text
  * chunks and ends with exactly one finish event (reason, token usage, model); an image provider
  * returns one image's bytes. Every failure is one error class, AiProviderError, whose `kind` tells
  * the generation flow what happened (all of them end in a refund there) and whether a retry could
